@@ -1,0 +1,1 @@
+"""Governance rules on networkx views of a document: validation problems, the ship gate, auto layout."""

@@ -1,0 +1,77 @@
+"""The ship gate: may this model ship, and if not, exactly why not.
+
+The contract (PRODUCT.md): the model may ship only when validation finds no errors, every node
+that requires approvals is approved (or approved with conditions), and every required
+checklist item is done. Reasons come in a fixed order: validation errors (by code), then node
+by node in document order its sign-off reasons (one per required role that has not approved,
+in the node's role order) and its open required checklist items. SOP206 ("approved with
+required items open") is left out of the reasons because the item reasons already say it.
+``conditions`` lists every condition attached to a current approval, shipping or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sopdesigner.model.document import Document
+from sopdesigner.model.enums import Decision, NodeKind
+from sopdesigner.model.status import latest_by_role, requires_approval
+
+#: Validation codes whose message the gate's own reasons already cover.
+_COVERED = frozenset({"SOP206"})
+
+
+@dataclass
+class GateResult:
+    ship: bool
+    reasons: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Exactly the contract's ``gate --json`` object."""
+        return {"ship": self.ship, "reasons": list(self.reasons), "conditions": list(self.conditions)}
+
+
+def gate(doc: Document) -> GateResult:
+    from sopdesigner.rules.validation import validate
+
+    roles = {r.id: r.name for r in reversed(doc.roles)}
+    reasons = [
+        f"Validation error {p.code}: {p.message}"
+        for p in validate(doc)
+        if p.severity == "error" and p.code not in _COVERED
+    ]
+    conditions = []
+    for node in doc.nodes:
+        if node.kind is NodeKind.NOTE:
+            continue
+        if requires_approval(node):
+            latest = latest_by_role(node)
+            for role_id in node.required_roles:
+                role = roles.get(role_id, role_id)
+                s = latest.get(role_id)
+                if s is None:
+                    reasons.append(f"{role} sign-off missing on '{node.title}'")
+                elif s.decision is Decision.REJECT:
+                    reasons.append(
+                        f"'{node.title}' was rejected by {role} ({s.signer})" + _because(s.comment)
+                    )
+                elif s.decision is Decision.REQUEST_CHANGES:
+                    reasons.append(
+                        f"{role} ({s.signer}) requested changes to '{node.title}'" + _because(s.comment)
+                    )
+                elif s.conditions.strip() or s.decision is Decision.APPROVE_WITH_CONDITIONS:
+                    text = " ".join(s.conditions.split()) or "(conditions not written down)"
+                    conditions.append(f"{node.title} — {role}: {text}")
+        reasons += [
+            f"Required checklist item '{item.text}' not done on '{node.title}'"
+            for item in node.checklist
+            if item.required and not item.done
+        ]
+    return GateResult(ship=not reasons, reasons=reasons, conditions=conditions)
+
+
+def _because(comment: str) -> str:
+    text = " ".join(comment.split())
+    return f": {text}" if text else ""

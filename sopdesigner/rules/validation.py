@@ -1,0 +1,577 @@
+"""Validation: the structural and governance problems of a document, each with a stable code.
+
+``validate(doc)`` returns ``Problem``s, errors first, then by code, then in document order.
+``SOP1xx`` codes are about the diagram's structure, ``SOP2xx`` about its records (sign-offs,
+checklists, evidence). Codes never change meaning; ``RULES`` lists them all. Notes are
+annotations and are ignored by every flow rule. The same checks, for one sign-off that is
+about to be recorded, are ``check_signoff``.
+
+How a decision's paths are recognised (SOP107/SOP108): each outgoing connector is read by its
+label, or, when the label says nothing, by the title of the node it leads to. Words are
+matched case-insensitively. A ``rework`` connector, or one whose words include reject, revise,
+rework, iterate, no, not, fail, deny, decline, changes, return, back, stop, hold, retrain or
+fix, is a *reject-or-revise* path; otherwise one whose words include approve(d), approval,
+accept(ed), yes, go, pass(ed), proceed, deploy, ship, ok or release is an *approve* path. So
+"no-go" and "not approved" are reject paths, and an unlabelled connector into "Deploy" is an
+approve path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sopdesigner.model.document import Document, Edge, Node
+from sopdesigner.model.enums import Decision, EdgeKind, NodeKind, Status
+from sopdesigner.model.status import latest_by_role, node_status, requires_approval
+
+Severity = Literal["error", "warning"]
+
+#: Every rule: code → (severity, what it finds). The README's table is written from this.
+RULES: dict[str, tuple[Severity, str]] = {
+    "SOP101": ("error", "the diagram has no start node"),
+    "SOP102": ("error", "the diagram has more than one start node"),
+    "SOP103": ("error", "the diagram has no end node"),
+    "SOP104": ("error", "a node cannot be reached from the start"),
+    "SOP105": ("error", "no end can be reached from a node"),
+    "SOP106": (
+        "error",
+        "a loop made of flow connectors only (loops must go back through a rework connector)",
+    ),
+    "SOP107": ("error", "a decision has no approve path"),
+    "SOP108": ("error", "a decision has no reject-or-revise path"),
+    "SOP109": ("error", "a connector refers to a node that does not exist"),
+    "SOP110": ("error", "a lane is bound to a role that is not defined"),
+    "SOP111": ("error", "a node requires a role that is not defined"),
+    "SOP112": ("error", "a node sits in a lane that does not exist"),
+    "SOP113": ("error", "two nodes or two connectors share an id"),
+    "SOP201": ("error", "a checkpoint or decision has no required roles"),
+    "SOP202": ("warning", "a sign-off by a role the node does not require"),
+    "SOP203": ("error", "the requester signed (separation of duties)"),
+    "SOP204": ("error", "one person signed two roles on the same node (separation of duties)"),
+    "SOP205": ("error", "a node is approved while an approval upstream of it is not"),
+    "SOP206": ("error", "a node is approved while required checklist items are not done"),
+    "SOP207": ("warning", "a node is approved without the evidence its checklist calls for"),
+    "SOP208": ("warning", "conditions were recorded on an approval with no follow-up step after the node"),
+}
+
+APPROVE_WORDS = frozenset(
+    {
+        "approve",
+        "approved",
+        "approval",
+        "accept",
+        "accepted",
+        "yes",
+        "go",
+        "pass",
+        "passed",
+        "proceed",
+        "deploy",
+        "ship",
+        "ok",
+        "release",
+    }
+)
+REVISE_WORDS = frozenset(
+    {
+        "reject",
+        "rejected",
+        "rejection",
+        "revise",
+        "revised",
+        "revision",
+        "rework",
+        "iterate",
+        "iteration",
+        "no",
+        "not",
+        "nogo",
+        "fail",
+        "failed",
+        "deny",
+        "denied",
+        "decline",
+        "declined",
+        "changes",
+        "redo",
+        "return",
+        "back",
+        "stop",
+        "hold",
+        "retrain",
+        "fix",
+    }
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    severity: Severity
+    message: str
+    node_ids: tuple[str, ...] = ()
+    edge_ids: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "node_ids": list(self.node_ids),
+            "edge_ids": list(self.edge_ids),
+        }
+
+
+def _problem(code: str, message: str, nodes: tuple[str, ...] = (), edges: tuple[str, ...] = ()) -> Problem:
+    return Problem(code, RULES[code][0], message, nodes, edges)
+
+
+def normalize_name(name: str) -> str:
+    """A printed name compared for separation of duties: NFC, blanks collapsed, case-folded."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def path_kind(edge: Edge, target: Node | None) -> Literal["approve", "revise"] | None:
+    """What a decision's outgoing connector means (see the module docstring)."""
+    if edge.kind is EdgeKind.REWORK:
+        return "revise"
+    for text in (edge.label, target.title if target is not None else ""):
+        words = set(_WORD.findall(text.casefold()))
+        if words & REVISE_WORDS:
+            return "revise"
+        if words & APPROVE_WORDS:
+            return "approve"
+    return None
+
+
+def _quoted(titles: list[str]) -> str:
+    quoted = [f"'{t}'" for t in titles]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+@dataclass
+class _View:
+    """Lookups built once per validation run, so every rule is dict access."""
+
+    doc: Document
+    nodes: dict[str, Node] = field(default_factory=dict)
+    index: dict[str, int] = field(default_factory=dict)
+    role_names: dict[str, str] = field(default_factory=dict)
+    status: dict[str, Status] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for i, n in enumerate(self.doc.nodes):
+            if n.id not in self.nodes:
+                self.nodes[n.id] = n
+                self.index[n.id] = i
+        self.role_names = {r.id: r.name for r in reversed(self.doc.roles)}
+        self.status = {nid: node_status(n) for nid, n in self.nodes.items()}
+
+    def role(self, role_id: str) -> str:
+        return self.role_names.get(role_id, role_id)
+
+    def approved(self, node_id: str) -> bool:
+        return self.status[node_id].is_approved and requires_approval(self.nodes[node_id])
+
+
+def validate(doc: Document) -> list[Problem]:
+    """Every problem of the document: errors first, then by code, then in document order."""
+    from sopdesigner.rules.graph import flow_graph
+
+    view = _View(doc)
+    flow = flow_graph(doc)
+    full = flow_graph(doc, include_rework=True)
+    problems: list[Problem] = []
+    problems += _identity_problems(view)
+    problems += _endpoint_problems(view, full)
+    problems += _cycle_problems(view, flow)
+    problems += _decision_problems(view)
+    problems += _reference_problems(view)
+    problems += _signoff_problems(view)
+    problems += _upstream_problems(view, flow)
+    problems += _approved_node_problems(view)
+    problems.sort(key=lambda p: (p.severity != "error", p.code))
+    return problems
+
+
+# -- structure ---------------------------------------------------------------------------------
+
+
+def _identity_problems(view: _View) -> list[Problem]:
+    problems = []
+    for what, items in (("nodes", view.doc.nodes), ("connectors", view.doc.edges)):
+        counts: dict[str, int] = defaultdict(int)
+        for item in items:
+            counts[item.id] += 1
+        for item_id, count in counts.items():
+            if count > 1:
+                ids = (item_id,)
+                problems.append(
+                    _problem(
+                        "SOP113",
+                        f"Id '{item_id}' is used by {count} {what}.",
+                        ids if what == "nodes" else (),
+                        ids if what == "connectors" else (),
+                    )
+                )
+    for e in view.doc.edges:
+        missing = [end for end in (e.source, e.target) if end not in view.nodes]
+        if missing:
+            where = f" from '{view.nodes[e.source].title}'" if e.source in view.nodes else ""
+            problems.append(
+                _problem(
+                    "SOP109",
+                    f"Connector '{e.id}'{where} refers to node '{missing[0]}', which does not exist.",
+                    (),
+                    (e.id,),
+                )
+            )
+    return problems
+
+
+def _endpoint_problems(view: _View, full: Any) -> list[Problem]:
+    from sopdesigner.rules.graph import reachable, reaching
+
+    flow_nodes = [n for n in view.nodes.values() if n.kind is not NodeKind.NOTE]
+    starts = [n for n in flow_nodes if n.kind is NodeKind.START]
+    ends = [n for n in flow_nodes if n.kind is NodeKind.END]
+    problems = []
+    if not starts:
+        problems.append(
+            _problem(
+                "SOP101", "The diagram has no start node; add one where the deployment request comes in."
+            )
+        )
+    elif len(starts) > 1:
+        problems.append(
+            _problem(
+                "SOP102",
+                f"The diagram has {len(starts)} start nodes "
+                f"({_quoted([n.title for n in starts])}); keep exactly one.",
+                tuple(n.id for n in starts),
+            )
+        )
+    if not ends:
+        problems.append(
+            _problem(
+                "SOP103", "The diagram has no end node; add one where the model is deployed or sent back."
+            )
+        )
+    if starts:
+        seen = reachable(full, (n.id for n in starts))
+        problems += [
+            _problem("SOP104", f"'{n.title}' cannot be reached from the start node.", (n.id,))
+            for n in flow_nodes
+            if n.id not in seen
+        ]
+    if ends:
+        seen = reaching(full, (n.id for n in ends))
+        problems += [
+            _problem("SOP105", f"No end node can be reached from '{n.title}'.", (n.id,))
+            for n in flow_nodes
+            if n.id not in seen
+        ]
+    return problems
+
+
+def _cycle_problems(view: _View, flow: Any) -> list[Problem]:
+    from sopdesigner.rules.graph import cyclic_components, one_cycle
+
+    problems = []
+    for component in cyclic_components(flow):
+        cycle = one_cycle(flow, component)
+        path = (
+            " → ".join(f"'{view.nodes[u].title}'" for u, _ in cycle) + f" → '{view.nodes[cycle[0][0]].title}'"
+        )
+        edges = tuple(flow.edges[u, v]["id"] for u, v in cycle)
+        problems.append(
+            _problem(
+                "SOP106",
+                f"The flow {path} loops without a rework connector; mark the "
+                "connector that goes back as rework.",
+                tuple(component),
+                edges,
+            )
+        )
+    return problems
+
+
+def _decision_problems(view: _View) -> list[Problem]:
+    outgoing: dict[str, list[Edge]] = defaultdict(list)
+    for e in view.doc.edges:
+        outgoing[e.source].append(e)
+    problems = []
+    for n in view.nodes.values():
+        if n.kind is not NodeKind.DECISION:
+            continue
+        kinds = set()
+        for e in outgoing[n.id]:
+            target = view.nodes.get(e.target)
+            if target is not None and target.kind is not NodeKind.NOTE:
+                kinds.add(path_kind(e, target))
+        if "approve" not in kinds:
+            problems.append(
+                _problem(
+                    "SOP107",
+                    f"Decision '{n.title}' has no approve path (a connector "
+                    "labelled approve, yes or go, or one into a deploy step).",
+                    (n.id,),
+                )
+            )
+        if "revise" not in kinds:
+            problems.append(
+                _problem(
+                    "SOP108",
+                    f"Decision '{n.title}' has no reject-or-revise path (a rework "
+                    "connector, or one labelled reject, revise or no).",
+                    (n.id,),
+                )
+            )
+    return problems
+
+
+def _reference_problems(view: _View) -> list[Problem]:
+    problems = []
+    lane_ids = {lane.id for lane in view.doc.lanes}
+    for lane in view.doc.lanes:
+        if lane.role not in view.role_names:
+            problems.append(
+                _problem("SOP110", f"Lane '{lane.id}' is bound to role '{lane.role}', which is not defined.")
+            )
+    for n in view.nodes.values():
+        for r in n.required_roles:
+            if r not in view.role_names:
+                problems.append(
+                    _problem("SOP111", f"'{n.title}' requires role '{r}', which is not defined.", (n.id,))
+                )
+        if n.lane is not None and n.lane not in lane_ids:
+            problems.append(
+                _problem("SOP112", f"'{n.title}' sits in lane '{n.lane}', which does not exist.", (n.id,))
+            )
+        if n.kind in (NodeKind.CHECKPOINT, NodeKind.DECISION) and not n.required_roles:
+            problems.append(
+                _problem(
+                    "SOP201",
+                    f"{n.kind.value.capitalize()} '{n.title}' has no required "
+                    "roles, so nobody has to approve it.",
+                    (n.id,),
+                )
+            )
+    return problems
+
+
+# -- governance --------------------------------------------------------------------------------
+
+
+def _signoff_problems(view: _View) -> list[Problem]:
+    requester = normalize_name(view.doc.request.requester)
+    separation = view.doc.policy.separation_of_duties
+    problems = []
+    for n in view.nodes.values():
+        if n.kind is NodeKind.NOTE or not n.signoffs:
+            continue
+        active = [s for s in n.signoffs if not s.superseded and s.round == n.round]
+        stray = dict.fromkeys(s.role for s in active if s.role not in n.required_roles)
+        for role in stray:
+            signers = ", ".join(dict.fromkeys(s.signer for s in active if s.role == role))
+            problems.append(
+                _problem(
+                    "SOP202",
+                    f"{view.role(role)} ({signers}) signed '{n.title}', which "
+                    f"does not require {view.role(role)}.",
+                    (n.id,),
+                )
+            )
+        if not separation:
+            continue
+        roles_by_person: dict[str, dict[str, str]] = defaultdict(dict)
+        for s in active:
+            person = normalize_name(s.signer)
+            roles_by_person[person].setdefault(s.role, s.signer)
+            if requester and person == requester:
+                problems.append(
+                    _problem(
+                        "SOP203",
+                        f"{s.signer} requested this deployment and may not sign "
+                        f"'{n.title}' as {view.role(s.role)} (separation of "
+                        "duties).",
+                        (n.id,),
+                    )
+                )
+        for roles in roles_by_person.values():
+            if len(roles) > 1:
+                names = [view.role(r) for r in roles]
+                problems.append(
+                    _problem(
+                        "SOP204",
+                        f"{next(iter(roles.values()))} signed '{n.title}' as "
+                        f"{' and '.join([', '.join(names[:-1]), names[-1]])}; one "
+                        "person may sign only one role on a node (separation of "
+                        "duties).",
+                        (n.id,),
+                    )
+                )
+    return problems
+
+
+def _upstream_problems(view: _View, flow: Any) -> list[Problem]:
+    """SOP205, in one pass over the flow graph in topological order: each part of the graph
+    carries one unapproved approval node upstream of it (the first in document order)."""
+    from sopdesigner.rules.graph import topological_components
+
+    members, component_of = topological_components(flow)
+    index = view.index
+    inherited: list[str | None] = [None] * len(members)  # an unapproved gate upstream of the part
+    problems = []
+    for c, part in enumerate(members):
+        blocker = inherited[c]
+        pending = [n for n in part if requires_approval(view.nodes[n]) and not view.approved(n)]
+        for nid in part:
+            here = blocker
+            for other in pending:  # inside a flow loop (itself SOP106) every member is upstream
+                if other != nid and (here is None or index[other] < index[here]):
+                    here = other
+            if here is not None and view.approved(nid):
+                problems.append(
+                    _problem(
+                        "SOP205",
+                        f"'{view.nodes[nid].title}' is approved while "
+                        f"'{view.nodes[here].title}' upstream of it is not "
+                        "approved.",
+                        (nid, here),
+                    )
+                )
+        passed_on = pending[0] if pending else blocker
+        if passed_on is None:
+            continue
+        for nid in part:
+            for succ in flow.succ[nid]:
+                d = component_of[succ]
+                if d != c and (inherited[d] is None or index[passed_on] < index[inherited[d]]):
+                    inherited[d] = passed_on
+    return problems
+
+
+def _approved_node_problems(view: _View) -> list[Problem]:
+    flow_targets: dict[str, list[str]] = defaultdict(list)
+    for e in view.doc.edges:
+        if e.kind is EdgeKind.FLOW and e.target in view.nodes:
+            flow_targets[e.source].append(e.target)
+    problems = []
+    for n in view.nodes.values():
+        if not requires_approval(n):
+            continue
+        if view.approved(n.id):
+            open_items = [i.text for i in n.checklist if i.required and not i.done]
+            if open_items:
+                noun = "item" if len(open_items) == 1 else "items"
+                verb = "is" if len(open_items) == 1 else "are"
+                problems.append(
+                    _problem(
+                        "SOP206",
+                        f"'{n.title}' is approved but its required checklist {noun} "
+                        f"{_quoted(open_items)} {verb} not done.",
+                        (n.id,),
+                    )
+                )
+            missing = _missing_evidence(n)
+            if missing:
+                problems.append(
+                    _problem(
+                        "SOP207",
+                        f"'{n.title}' is approved without evidence of the kind its "
+                        f"checklist calls for: {'; '.join(missing)}.",
+                        (n.id,),
+                    )
+                )
+        conditional = [
+            r
+            for r, s in latest_by_role(n).items()
+            if r in n.required_roles
+            and s.decision.is_approval
+            and (s.conditions.strip() or s.decision is Decision.APPROVE_WITH_CONDITIONS)
+        ]
+        follow_up = any(view.nodes[t].kind not in (NodeKind.END, NodeKind.NOTE) for t in flow_targets[n.id])
+        if conditional and not follow_up:
+            roles = " and ".join(view.role(r) for r in conditional)
+            problems.append(
+                _problem(
+                    "SOP208",
+                    f"Conditions were recorded on the approval of '{n.title}' by "
+                    f"{roles}, but no follow-up step comes after it to carry them "
+                    "out.",
+                    (n.id,),
+                )
+            )
+    return problems
+
+
+def _missing_evidence(node: Node) -> list[str]:
+    """Evidence categories the node's required checklist items call for that none of its
+    attached evidence has (compared case- and blank-insensitively)."""
+    attached = {normalize_name(e.category) for e in node.evidence}
+    wanted = dict.fromkeys(
+        i.evidence_category.strip()
+        for i in node.checklist
+        if i.required and i.evidence_category and i.evidence_category.strip()
+    )
+    return [c for c in wanted if normalize_name(c) not in attached]
+
+
+# -- one sign-off, before it is recorded ----------------------------------------------------
+
+
+def check_signoff(doc: Document, node_id: str, signer: str, role: str) -> list[Problem]:
+    """Problems that recording ``signer``'s sign-off for ``role`` on the node would cause, so
+    the sign-off dialog can warn before recording. Raises ``UnknownIdError`` for a missing node."""
+    node = doc.node(node_id)
+    role_names = {r.id: r.name for r in doc.roles}
+    role_name = role_names.get(role, role)
+    problems = []
+    if role not in role_names:
+        problems.append(_problem("SOP111", f"Role '{role}' is not defined in this diagram.", (node.id,)))
+    if role not in node.required_roles:
+        problems.append(
+            _problem(
+                "SOP202",
+                f"'{node.title}' does not require {role_name}, so this sign-off "
+                "will not count towards its approval.",
+                (node.id,),
+            )
+        )
+    if doc.policy.separation_of_duties:
+        person = normalize_name(signer)
+        if person and person == normalize_name(doc.request.requester):
+            problems.append(
+                _problem(
+                    "SOP203",
+                    f"{signer.strip()} requested this deployment and may not sign "
+                    f"'{node.title}' (separation of duties).",
+                    (node.id,),
+                )
+            )
+        others = dict.fromkeys(
+            s.role
+            for s in node.signoffs
+            if not s.superseded
+            and s.round == node.round
+            and s.role != role
+            and normalize_name(s.signer) == person
+        )
+        if person and others:
+            already = " and ".join(role_names.get(r, r) for r in others)
+            problems.append(
+                _problem(
+                    "SOP204",
+                    f"{signer.strip()} already signed '{node.title}' as {already}; one "
+                    "person may sign only one role on a node (separation of "
+                    "duties).",
+                    (node.id,),
+                )
+            )
+    return problems
