@@ -1,0 +1,305 @@
+"""The audit panel: the hash-chained audit trail as a filterable table (a model, so 100,000
+events stay fast), a chain indicator that verifies the trail, and row → node selection."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sopdesigner.model.audit import GENESIS, ChainProblem, verify_chain
+from sopdesigner.model.document import AuditEvent
+from sopdesigner.ui.records.context import RecordsContext
+
+COLUMNS = ("Seq", "Time (UTC)", "Actor", "Action", "Node", "Details")
+ALL = "(all)"
+_ROOT = QModelIndex()
+
+
+def summarize(details: dict[str, Any], limit: int = 160) -> str:
+    """A one-line summary of an event's details for the table."""
+    parts = []
+    for key, value in details.items():
+        if isinstance(value, dict) and set(value) == {"old", "new"}:
+            text = f"{key}: {value['old']!s} → {value['new']!s}"
+        elif isinstance(value, str | int | float | bool) or value is None:
+            text = f"{key}: {value}"
+        else:
+            text = f"{key}: {json.dumps(value, ensure_ascii=False)}"
+        parts.append(text)
+    line = "; ".join(parts).replace("\n", " ")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Rows are indexes into the document's event list that pass the filters."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._events: list[AuditEvent] = []
+        self._titles: dict[str, str] = {}
+        self._rows: list[int] = []
+        self._filters: dict[str, str | None] = {"node": None, "actor": None, "action": None}
+
+    def set_events(self, events: list[AuditEvent], titles: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._events, self._titles = events, titles
+        self._rows = [i for i, e in enumerate(events) if self._accepts(e)]
+        self.endResetModel()
+
+    def appended(self, start: int) -> None:
+        """Events from index ``start`` on were appended to the same list."""
+        new = [i for i in range(start, len(self._events)) if self._accepts(self._events[i])]
+        if new:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            self._rows.extend(new)
+            self.endInsertRows()
+
+    def set_filter(self, key: str, value: str | None) -> None:
+        self._filters[key] = value
+        self.set_events(self._events, self._titles)
+
+    def _accepts(self, e: AuditEvent) -> bool:
+        f = self._filters
+        return (
+            (f["node"] is None or e.node == f["node"])
+            and (f["actor"] is None or e.actor == f["actor"])
+            and (f["action"] is None or e.action == f["action"])
+        )
+
+    def event_at(self, row: int) -> AuditEvent:
+        return self._events[self._rows[row]]
+
+    def rowCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=_ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if role not in (Qt.DisplayRole, Qt.ToolTipRole) or not index.isValid():
+            return None
+        e = self._events[self._rows[index.row()]]
+        col = index.column()
+        if role == Qt.ToolTipRole:
+            return f"hash {e.hash}\n" + json.dumps(e.details, ensure_ascii=False, indent=1)[:2000]
+        if col == 0:
+            return e.seq
+        if col == 1:
+            return e.at
+        if col == 2:
+            return e.actor
+        if col == 3:
+            return e.action
+        if col == 4:
+            return self._titles.get(e.node, e.node or "") if e.node else ""
+        return summarize(e.details)
+
+
+class ChainIndicator(QLabel):
+    """Green "Chain verified — head 3f2a…" or red "Chain broken at event N"."""
+
+    def show_result(self, problem: ChainProblem | None, head: str, count: int) -> None:
+        self.problem = problem
+        if problem is None:
+            text = (
+                f"✔ Chain verified — head {head[:8]}… ({count} events)" if count else "✔ No audit events yet"
+            )
+            self.setStyleSheet(
+                "QLabel { background: #009E73; color: white; padding: 4px; font-weight: bold; }"
+            )
+        else:
+            text = f"✖ Chain broken at event {problem.seq} — {problem.message}"
+            self.setStyleSheet(
+                "QLabel { background: #D55E00; color: white; padding: 4px; font-weight: bold; }"
+            )
+        self.setText(text)
+        self.setToolTip(problem.message if problem else f"Head hash {head}")
+
+    @property
+    def verified(self) -> bool:
+        return getattr(self, "problem", None) is None
+
+
+class AuditPanel(QWidget):
+    #: str: the user clicked a row about this node.
+    node_clicked = Signal(str)
+
+    def __init__(self, context: RecordsContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("AuditPanel")
+        self._ctx = context
+        self._seen = 0  # events already in the model and verified
+        self._verified_head = GENESIS
+        self._problem: ChainProblem | None = None
+
+        self.indicator = ChainIndicator()
+        self.node_filter = QComboBox()
+        self.actor_filter = QComboBox()
+        self.action_filter = QComboBox()
+        filters = QHBoxLayout()
+        for label, box in (
+            ("Node", self.node_filter),
+            ("Actor", self.actor_filter),
+            ("Action", self.action_filter),
+        ):
+            filters.addWidget(QLabel(label + ":"))
+            box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(10)
+            filters.addWidget(box, 1)
+        self.model = AuditTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        # Fixed row heights and no content-based sizing keep 100,000 rows instant.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((50, 160, 100, 150, 160)):
+            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.indicator)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+        for key, box in (
+            ("node", self.node_filter),
+            ("actor", self.actor_filter),
+            ("action", self.action_filter),
+        ):
+            box.currentIndexChanged.connect(
+                lambda _i, k=key, b=box: self.model.set_filter(k, b.currentData())
+            )
+        self.table.clicked.connect(self._on_clicked)
+        context.controller_changed.connect(self.reload)
+        self._connected = None
+        self.reload()
+
+    # -- data --
+    def reload(self) -> None:
+        ctrl = self._ctx.controller
+        if self._connected is not None:
+            try:
+                self._connected.audit_appended.disconnect(self._on_appended)
+                self._connected.changes_applied.disconnect(self._on_changes)
+            except (RuntimeError, TypeError):
+                pass
+        self._connected = ctrl
+        events = ctrl.document.audit if ctrl else []
+        if ctrl is not None:
+            ctrl.audit_appended.connect(self._on_appended)
+            ctrl.changes_applied.connect(self._on_changes)
+        self._problem = verify_chain(e.model_dump(mode="json") for e in events)
+        self._seen = len(events)
+        self._verified_head = events[-1].hash if events else GENESIS
+        self.model.set_events(events, self._titles())
+        self._fill_filters()
+        self._show_chain()
+
+    def _titles(self) -> dict[str, str]:
+        ctrl = self._ctx.controller
+        return {n.id: n.title for n in ctrl.document.nodes} if ctrl else {}
+
+    def _on_appended(self, _events: list) -> None:
+        ctrl = self._ctx.controller
+        if ctrl is None:
+            return
+        events = ctrl.document.audit
+        new = events[self._seen :]
+        if self._problem is None and new:
+            # Verify only the new links, continuing from the head already verified.
+            self._problem = _verify_tail(new, self._seen, self._verified_head)
+            self._verified_head = new[-1].hash
+        start, self._seen = self._seen, len(events)
+        self.model._titles.update(self._titles())
+        self.model.appended(start)
+        self._add_filter_values(new)
+        self._show_chain()
+        self.table.scrollToBottom()
+
+    def _on_changes(self, _changes: list) -> None:
+        self.model._titles.update(self._titles())
+
+    def _show_chain(self) -> None:
+        ctrl = self._ctx.controller
+        events = ctrl.document.audit if ctrl else []
+        self.indicator.show_result(self._problem, events[-1].hash if events else GENESIS, len(events))
+
+    # -- filters --
+    def _fill_filters(self) -> None:
+        ctrl = self._ctx.controller
+        events = ctrl.document.audit if ctrl else []
+        nodes = {n.id: n.title for n in ctrl.document.nodes} if ctrl else {}
+        node_ids = {e.node for e in events if e.node}
+        self._set_items(self.node_filter, sorted((nodes.get(n, n), n) for n in node_ids | set(nodes)))
+        self._set_items(self.actor_filter, [(a, a) for a in sorted({e.actor for e in events})])
+        self._set_items(self.action_filter, [(a, a) for a in sorted({e.action for e in events})])
+
+    def _add_filter_values(self, events: list[AuditEvent]) -> None:
+        for box, values in (
+            (self.actor_filter, {e.actor for e in events}),
+            (self.action_filter, {e.action for e in events}),
+        ):
+            for v in sorted(values):
+                if box.findData(v) < 0:
+                    box.addItem(v, v)
+
+    @staticmethod
+    def _set_items(box: QComboBox, items: list[tuple[str, str]]) -> None:
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(ALL, None)
+        for label, value in items:
+            box.addItem(label, value)
+        box.setCurrentIndex(max(0, box.findData(current)))
+        box.blockSignals(False)
+
+    def set_filter(self, key: str, value: str | None) -> None:
+        box = {"node": self.node_filter, "actor": self.actor_filter, "action": self.action_filter}[key]
+        box.setCurrentIndex(max(0, box.findData(value)))
+
+    def _on_clicked(self, index) -> None:
+        event = self.model.event_at(index.row())
+        if event.node:
+            self.node_clicked.emit(event.node)
+
+
+def _verify_tail(new: list[AuditEvent], offset: int, head: str) -> ChainProblem | None:
+    """verify_chain for events appended after ``offset`` verified events ending in ``head``."""
+    from sopdesigner.model.audit import event_hash
+
+    prev = head
+    for i, e in enumerate(new, start=offset + 1):
+        d = e.model_dump(mode="json")
+        if d["seq"] != i:
+            return ChainProblem(i, f"Audit event {i} has sequence number {d['seq']!r}; expected {i}.")
+        if d["prev_hash"] != prev:
+            return ChainProblem(
+                i, f"Audit event {i} does not link to the event before it (prev_hash differs)."
+            )
+        if event_hash(d) != d["hash"]:
+            return ChainProblem(i, f"Audit event {i} was altered: its hash does not match its content.")
+        prev = d["hash"]
+    return None
