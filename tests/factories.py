@@ -17,26 +17,68 @@ from sopdesigner.model import (
 
 def make_document() -> Document:
     """Start → step → checkpoint (security + legal) → decision (business) → deploy / iterate."""
-    roles = [Role(id="data-science", name="Data Science"), Role(id="security", name="Security"),
-             Role(id="legal", name="Legal"), Role(id="business", name="Business")]
+    roles = [
+        Role(id="data-science", name="Data Science"),
+        Role(id="security", name="Security"),
+        Role(id="legal", name="Legal"),
+        Role(id="business", name="Business"),
+    ]
     lanes = [Lane(id=f"lane-{r.id}", role=r.id) for r in roles]
     nodes = [
-        Node(id="start", kind=NodeKind.START, title="Deployment request", lane="lane-data-science",
-             position=Point(x=100, y=80)),
-        Node(id="validate", kind=NodeKind.STEP, title="Technical validation", lane="lane-data-science",
-             position=Point(x=340, y=80),
-             checklist=[ChecklistItem(id="metrics", text="Performance metrics reviewed",
-                                      evidence_category="Performance metrics and validation results"),
-                        ChecklistItem(id="data", text="Data quality checked"),
-                        ChecklistItem(id="extra", text="Optional robustness probe", required=False)]),
-        Node(id="risk", kind=NodeKind.CHECKPOINT, title="Risk and compliance review", lane="lane-security",
-             position=Point(x=580, y=240), required_roles=["security", "legal"],
-             checklist=[ChecklistItem(id="privacy", text="Privacy review done")]),
-        Node(id="decide", kind=NodeKind.DECISION, title="Final decision", lane="lane-business",
-             position=Point(x=820, y=560), required_roles=["business"]),
-        Node(id="deploy", kind=NodeKind.END, title="Deploy", lane="lane-business", position=Point(x=1060, y=520)),
-        Node(id="iterate", kind=NodeKind.END, title="Iterate", lane="lane-data-science",
-             position=Point(x=1060, y=80)),
+        Node(
+            id="start",
+            kind=NodeKind.START,
+            title="Deployment request",
+            lane="lane-data-science",
+            position=Point(x=100, y=80),
+        ),
+        Node(
+            id="validate",
+            kind=NodeKind.STEP,
+            title="Technical validation",
+            lane="lane-data-science",
+            position=Point(x=340, y=80),
+            checklist=[
+                ChecklistItem(
+                    id="metrics",
+                    text="Performance metrics reviewed",
+                    evidence_category="Performance metrics and validation results",
+                ),
+                ChecklistItem(id="data", text="Data quality checked"),
+                ChecklistItem(id="extra", text="Optional robustness probe", required=False),
+            ],
+        ),
+        Node(
+            id="risk",
+            kind=NodeKind.CHECKPOINT,
+            title="Risk and compliance review",
+            lane="lane-security",
+            position=Point(x=580, y=240),
+            required_roles=["security", "legal"],
+            checklist=[ChecklistItem(id="privacy", text="Privacy review done")],
+        ),
+        Node(
+            id="decide",
+            kind=NodeKind.DECISION,
+            title="Final decision",
+            lane="lane-business",
+            position=Point(x=820, y=560),
+            required_roles=["business"],
+        ),
+        Node(
+            id="deploy",
+            kind=NodeKind.END,
+            title="Deploy",
+            lane="lane-business",
+            position=Point(x=1060, y=520),
+        ),
+        Node(
+            id="iterate",
+            kind=NodeKind.END,
+            title="Iterate",
+            lane="lane-data-science",
+            position=Point(x=1060, y=80),
+        ),
     ]
     edges = [
         Edge(id="e1", source="start", target="validate"),

@@ -53,7 +53,9 @@ class EditSession:
 
     def apply(self, op: Op, phase: Phase = "do") -> Outcome:
         if self.structure_locked and is_structural(op):
-            raise InvalidEditError("The diagram's structure is locked during a review; end the review to edit it.")
+            raise InvalidEditError(
+                "The diagram's structure is locked during a review; end the review to edit it."
+            )
         now = self.clock()
         applied = op.apply(self.document, Context(self.actor, now))
         events = []
@@ -73,7 +75,8 @@ class EditSession:
 
     def _append(self, at: str, action: str, node: str | None, details: dict[str, Any]) -> AuditEvent:
         audit = self.document.audit
-        event = make_event(audit[-1] if audit else None, at=at, actor=self.actor, action=action, node=node,
-                           details=details)
+        event = make_event(
+            audit[-1] if audit else None, at=at, actor=self.actor, action=action, node=node, details=details
+        )
         audit.append(event)
         return event

@@ -57,12 +57,16 @@ def verify_chain(events: Iterable[Mapping[str, Any]]) -> ChainProblem | None:
     for position, event in enumerate(events, start=1):
         seq = event.get("seq")
         if not isinstance(seq, int) or seq != position:
-            return ChainProblem(position, f"Audit event {position} has sequence number {seq!r}; expected {position}.")
+            return ChainProblem(
+                position, f"Audit event {position} has sequence number {seq!r}; expected {position}."
+            )
         missing = [k for k in (*EVENT_KEYS, "hash") if k not in event]
         if missing:
             return ChainProblem(seq, f"Audit event {seq} is missing {', '.join(missing)}.")
         if event["prev_hash"] != prev_hash:
-            return ChainProblem(seq, f"Audit event {seq} does not link to the event before it (prev_hash differs).")
+            return ChainProblem(
+                seq, f"Audit event {seq} does not link to the event before it (prev_hash differs)."
+            )
         if event_hash(event) != event["hash"]:
             return ChainProblem(seq, f"Audit event {seq} was altered: its hash does not match its content.")
         prev_hash = event["hash"]

@@ -48,7 +48,10 @@ class Rect:
 
     def contains(self, other: Rect) -> bool:
         return (
-            self.x <= other.x and self.y <= other.y and other.right <= self.right and other.bottom <= self.bottom
+            self.x <= other.x
+            and self.y <= other.y
+            and other.right <= self.right
+            and other.bottom <= self.bottom
         )
 
 

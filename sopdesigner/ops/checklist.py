@@ -41,8 +41,13 @@ class AddChecklistItem(Op):
         return Applied(
             RemoveChecklistItem(node.id, self.item.id),
             [Change("node", "changed", node.id)],
-            [Record("checklist.added", node.id, {"item": self.item.id, "text": self.item.text,
-                                                  "required": self.item.required})],
+            [
+                Record(
+                    "checklist.added",
+                    node.id,
+                    {"item": self.item.id, "text": self.item.text, "required": self.item.required},
+                )
+            ],
         )
 
 
@@ -88,7 +93,9 @@ class SetChecklistItemFields(Op):
             setattr(item, k, v)
         details = {k: diff(old[k], new[k]) for k in new if old[k] != new[k]}
         records = [Record("checklist.changed", node.id, {"item": item.id, **details})] if details else []
-        return Applied(SetChecklistItemFields(node.id, item.id, old), [Change("node", "changed", node.id)], records)
+        return Applied(
+            SetChecklistItemFields(node.id, item.id, old), [Change("node", "changed", node.id)], records
+        )
 
 
 @dataclass

@@ -44,7 +44,9 @@ class SetDocumentFields(Op):
             except ValidationError as err:
                 first = err.errors()[0]
                 where = ".".join(str(p) for p in first["loc"])
-                raise InvalidEditError(f"The {self.part} field '{where}' is not valid: {first['msg']}.") from None
+                raise InvalidEditError(
+                    f"The {self.part} field '{where}' is not valid: {first['msg']}."
+                ) from None
             new = {k: getattr(checked, k) for k in self.fields}
         else:
             title = str(self.fields.get("title", "")).strip()

@@ -57,13 +57,13 @@ class SetEdgeFields(Op):
             if len(new["label"]) > 500:
                 raise InvalidEditError("A connector label can be at most 500 characters.")
         if "source" in new or "target" in new:
-            check_connect(doc, new.get("source", edge.source), new.get("target", edge.target), ignore_edge=edge.id)
+            check_connect(
+                doc, new.get("source", edge.source), new.get("target", edge.target), ignore_edge=edge.id
+            )
         old = {k: getattr(edge, k) for k in new}
         for k, v in new.items():
             setattr(edge, k, v)
-        details: dict[str, Any] = {
-            k: diff(_plain(old[k]), _plain(new[k])) for k in new if old[k] != new[k]
-        }
+        details: dict[str, Any] = {k: diff(_plain(old[k]), _plain(new[k])) for k in new if old[k] != new[k]}
         records = [Record("edge.changed", None, {"edge": edge.id, **details})] if details else []
         return Applied(SetEdgeFields(edge.id, old), [Change("edge", "changed", edge.id)], records)
 

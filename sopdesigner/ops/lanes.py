@@ -67,7 +67,9 @@ class RenameRole(Op):
             raise InvalidEditError("A role name can be at most 500 characters.")
         old = role.name
         role.name = name
-        records = [Record("role.changed", None, {"role": role.id, "name": diff(old, name)})] if old != name else []
+        records = (
+            [Record("role.changed", None, {"role": role.id, "name": diff(old, name)})] if old != name else []
+        )
         return Applied(RenameRole(role.id, old), [Change("role", "changed", role.id)], records)
 
 

@@ -14,8 +14,14 @@ from sopdesigner.ops.base import Applied, Change, Context, Op, Record
 
 
 def _evidence_details(ev: Evidence) -> dict[str, object]:
-    return {"evidence": ev.id, "sha256": ev.sha256, "size": ev.size, "filename": ev.filename,
-            "title": ev.title, "category": ev.category}
+    return {
+        "evidence": ev.id,
+        "sha256": ev.sha256,
+        "size": ev.size,
+        "filename": ev.filename,
+        "title": ev.title,
+        "category": ev.category,
+    }
 
 
 @dataclass
@@ -39,8 +45,11 @@ class AttachEvidence(Op):
         i = len(node.evidence) if self.index is None else self.index
         node.evidence.insert(i, ev)
         action = "evidence.restored" if self.restore else "evidence.attached"
-        return Applied(DetachEvidence(node.id, ev.id), [Change("node", "changed", node.id)],
-                       [Record(action, node.id, _evidence_details(ev))])
+        return Applied(
+            DetachEvidence(node.id, ev.id),
+            [Change("node", "changed", node.id)],
+            [Record(action, node.id, _evidence_details(ev))],
+        )
 
 
 @dataclass
@@ -56,13 +65,24 @@ class DetachEvidence(Op):
         if i is None:
             raise UnknownIdError(f"Node '{node.title}' has no evidence '{self.evidence_id}'.")
         ev = node.evidence.pop(i)
-        return Applied(AttachEvidence(node.id, ev, i, restore=True), [Change("node", "changed", node.id)],
-                       [Record("evidence.removed", node.id, _evidence_details(ev))])
+        return Applied(
+            AttachEvidence(node.id, ev, i, restore=True),
+            [Change("node", "changed", node.id)],
+            [Record("evidence.removed", node.id, _evidence_details(ev))],
+        )
 
 
 def _signoff_details(s: SignOff) -> dict[str, object]:
-    return {"signoff": s.id, "signer": s.signer, "role": s.role, "decision": s.decision.value,
-            "meaning": s.meaning, "comment": s.comment, "conditions": s.conditions, "round": s.round}
+    return {
+        "signoff": s.id,
+        "signer": s.signer,
+        "role": s.role,
+        "decision": s.decision.value,
+        "meaning": s.meaning,
+        "comment": s.comment,
+        "conditions": s.conditions,
+        "round": s.round,
+    }
 
 
 @dataclass
@@ -93,18 +113,34 @@ class SignNode(Op):
             raise InvalidEditError("An approval with conditions needs the conditions written down.")
         meaning = self.meaning.strip() or f"{_verb(decision)} as {doc.role_name(self.role)}"
         try:
-            s = SignOff(id=self.signoff_id, signer=signer, role=self.role, decision=decision, meaning=meaning,
-                        comment=self.comment, conditions=self.conditions, at=ctx.now, round=node.round)
+            s = SignOff(
+                id=self.signoff_id,
+                signer=signer,
+                role=self.role,
+                decision=decision,
+                meaning=meaning,
+                comment=self.comment,
+                conditions=self.conditions,
+                at=ctx.now,
+                round=node.round,
+            )
         except ValueError:
             raise InvalidEditError("A sign-off field is too long.") from None
         node.signoffs.append(s)
-        return Applied(RevokeSignOff(node.id, s.id), [Change("node", "changed", node.id)],
-                       [Record("signoff.recorded", node.id, _signoff_details(s))])
+        return Applied(
+            RevokeSignOff(node.id, s.id),
+            [Change("node", "changed", node.id)],
+            [Record("signoff.recorded", node.id, _signoff_details(s))],
+        )
 
 
 def _verb(d: Decision) -> str:
-    return {Decision.APPROVE: "Approved", Decision.APPROVE_WITH_CONDITIONS: "Approved with conditions",
-            Decision.REQUEST_CHANGES: "Changes requested", Decision.REJECT: "Rejected"}[d]
+    return {
+        Decision.APPROVE: "Approved",
+        Decision.APPROVE_WITH_CONDITIONS: "Approved with conditions",
+        Decision.REQUEST_CHANGES: "Changes requested",
+        Decision.REJECT: "Rejected",
+    }[d]
 
 
 @dataclass
@@ -122,8 +158,11 @@ class RevokeSignOff(Op):
         if i is None:
             raise UnknownIdError(f"Node '{node.title}' has no sign-off '{self.signoff_id}'.")
         s = node.signoffs.pop(i)
-        return Applied(RestoreSignOff(node.id, s, i), [Change("node", "changed", node.id)],
-                       [Record("signoff.revoked", node.id, _signoff_details(s))])
+        return Applied(
+            RestoreSignOff(node.id, s, i),
+            [Change("node", "changed", node.id)],
+            [Record("signoff.revoked", node.id, _signoff_details(s))],
+        )
 
 
 @dataclass
@@ -139,8 +178,11 @@ class RestoreSignOff(Op):
         if any(s.id == self.signoff.id for s in node.signoffs):
             raise DuplicateIdError(f"Sign-off '{self.signoff.id}' already exists.")
         node.signoffs.insert(self.index, self.signoff.model_copy())
-        return Applied(RevokeSignOff(node.id, self.signoff.id), [Change("node", "changed", node.id)],
-                       [Record("signoff.restored", node.id, _signoff_details(self.signoff))])
+        return Applied(
+            RevokeSignOff(node.id, self.signoff.id),
+            [Change("node", "changed", node.id)],
+            [Record("signoff.restored", node.id, _signoff_details(self.signoff))],
+        )
 
 
 @dataclass
@@ -190,5 +232,9 @@ class RestoreRounds(Op):
                 s.superseded = flag
             records.append(Record(self.action, n.id, {"round": rnd}))
         # Redo after undo swaps the state back and is recorded as a round start again.
-        flipped = "review.round_started" if self.action == "review.round_restored" else "review.round_restored"
-        return Applied(RestoreRounds(before, flipped), [Change("node", "changed", n.id) for n in nodes], records)
+        flipped = (
+            "review.round_started" if self.action == "review.round_restored" else "review.round_restored"
+        )
+        return Applied(
+            RestoreRounds(before, flipped), [Change("node", "changed", n.id) for n in nodes], records
+        )

@@ -73,8 +73,15 @@ class DocumentFile:
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | os.PathLike[str], document: Document, *, overwrite: bool = False,
-               blobs: BlobSource | None = None, elsewhere: Callable[[str], bool] | None = None) -> DocumentFile:
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        document: Document,
+        *,
+        overwrite: bool = False,
+        blobs: BlobSource | None = None,
+        elsewhere: Callable[[str], bool] | None = None,
+    ) -> DocumentFile:
         """Write a new document file (atomically: it appears complete or not at all)."""
         target = Path(path)
         if target.exists() and not overwrite:
@@ -142,7 +149,9 @@ class DocumentFile:
                 con = _connect(p, read_only=read_only)
             except sqlite3.Error as err:
                 if not read_only and ("readonly" in str(err) or "unable to open" in str(err)):
-                    raise DocumentFileError(f"'{p.name}' is read-only; open it read-only or copy it.") from None
+                    raise DocumentFileError(
+                        f"'{p.name}' is read-only; open it read-only or copy it."
+                    ) from None
                 raise DocumentFileError(f"'{p.name}' cannot be opened ({err}).") from None
         doc_file = cls(p, con, read_only=read_only)
         if version < SCHEMA_VERSION:
@@ -151,14 +160,18 @@ class DocumentFile:
 
     def _migrate(self, version: int) -> None:
         if self.read_only:
-            raise DocumentFileError(f"'{self.path.name}' needs upgrading to the current format; open it for editing.")
+            raise DocumentFileError(
+                f"'{self.path.name}' needs upgrading to the current format; open it for editing."
+            )
         try:
             self._con.execute("BEGIN IMMEDIATE")
             for v in range(version + 1, SCHEMA_VERSION + 1):
                 description, upgrade = MIGRATIONS[v]
                 upgrade(self._con)
-                self._con.execute("INSERT INTO migrations(version, applied_at, description) VALUES (?, ?, ?)",
-                                  (v, utc_now(), description))
+                self._con.execute(
+                    "INSERT INTO migrations(version, applied_at, description) VALUES (?, ?, ?)",
+                    (v, utc_now(), description),
+                )
             self._con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._con.execute("COMMIT")
         except sqlite3.Error as err:
@@ -225,14 +238,17 @@ class DocumentFile:
             h.update(data)
             yield data
         if h.hexdigest() != sha256:
-            raise DamagedDocumentError(f"Evidence {sha256[:12]}… in '{self.path.name}' does not match its hash.")
+            raise DamagedDocumentError(
+                f"Evidence {sha256[:12]}… in '{self.path.name}' does not match its hash."
+            )
 
     def blob_hashes(self) -> set[str]:
         return {r[0] for r in self._con.execute("SELECT sha256 FROM blobs")}
 
     # ---- writing -------------------------------------------------------------------------
-    def add_blob_from_path(self, src: str | os.PathLike[str], *, progress: Progress | None = None,
-                           cancel: Cancel | None = None) -> StoredBlob:
+    def add_blob_from_path(
+        self, src: str | os.PathLike[str], *, progress: Progress | None = None, cancel: Cancel | None = None
+    ) -> StoredBlob:
         """Store a file's bytes (one transaction; nothing stored if cancelled or failing)."""
         self._check_writable()
         name = display_filename(src)
@@ -256,7 +272,9 @@ class DocumentFile:
         for chunk in chunks:
             h.update(chunk)
             size += len(chunk)
-            self._con.execute("INSERT INTO blob_chunks(sha256, idx, data) VALUES (?, ?, ?)", (pending, idx, chunk))
+            self._con.execute(
+                "INSERT INTO blob_chunks(sha256, idx, data) VALUES (?, ?, ?)", (pending, idx, chunk)
+            )
             idx += 1
         sha = h.hexdigest()
         if expect is not None and sha != expect:
@@ -268,8 +286,13 @@ class DocumentFile:
             self._con.execute("INSERT INTO blobs(sha256, size, chunks) VALUES (?, ?, ?)", (sha, size, idx))
         return sha, size
 
-    def save(self, document: Document, *, blobs: BlobSource | None = None,
-             elsewhere: Callable[[str], bool] | None = None) -> None:
+    def save(
+        self,
+        document: Document,
+        *,
+        blobs: BlobSource | None = None,
+        elsewhere: Callable[[str], bool] | None = None,
+    ) -> None:
         """Write the document, its new audit events and any missing evidence: one transaction.
 
         ``elsewhere(sha)`` True means those bytes are kept in another file and need not be
@@ -296,11 +319,17 @@ class DocumentFile:
                     if ev.sha256 in have or (elsewhere is not None and elsewhere(ev.sha256)):
                         continue
                     if blobs is None or not blobs.has_blob(ev.sha256):
-                        raise DocumentFileError(f"The bytes of evidence '{ev.filename}' are missing; nothing was saved.")
+                        raise DocumentFileError(
+                            f"The bytes of evidence '{ev.filename}' are missing; nothing was saved."
+                        )
                     self._insert_chunks(blobs.iter_blob(ev.sha256), expect=ev.sha256)
                     have.add(ev.sha256)
-            meta = {"app_version": __version__, "saved_at": utc_now(), "document_id": document.id,
-                    "title": document.title}
+            meta = {
+                "app_version": __version__,
+                "saved_at": utc_now(),
+                "document_id": document.id,
+                "title": document.title,
+            }
             self._con.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", meta.items())
             self._con.execute("COMMIT")
         except SopError:
@@ -311,7 +340,9 @@ class DocumentFile:
             raise _disk_error(self.path, err) from None
         except OSError as err:
             self._rollback()
-            raise DocumentFileError(f"Evidence could not be read while saving: {err.strerror or err}.") from None
+            raise DocumentFileError(
+                f"Evidence could not be read while saving: {err.strerror or err}."
+            ) from None
 
     def set_meta(self, values: dict[str, str]) -> None:
         self._check_writable()
@@ -384,10 +415,11 @@ class DocumentFile:
     def __enter__(self) -> DocumentFile:
         return self
 
-    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"the document contains {name}, which is not valid JSON")
-

@@ -52,7 +52,10 @@ def check_header(path: Path) -> int:
             f"'{name}' uses write-ahead logging, which SOP Designer documents never do; it was not saved by SOP Designer."
         )
     (page_count,) = struct.unpack(">I", header[28:32])
-    change_counter, version_valid_for = struct.unpack(">I", header[24:28])[0], struct.unpack(">I", header[92:96])[0]
+    change_counter, version_valid_for = (
+        struct.unpack(">I", header[24:28])[0],
+        struct.unpack(">I", header[92:96])[0],
+    )
     if change_counter == version_valid_for and page_count and size < page_count * page_size:
         raise DamagedDocumentError(f"'{name}' is damaged: the file is truncated.")
     if size % page_size:
@@ -94,11 +97,15 @@ def check_connection(con: sqlite3.Connection, name: str) -> None:
             raise DamagedDocumentError(f"'{name}' is damaged: it failed SQLite's integrity check.")
         (app_id,) = con.execute("PRAGMA application_id").fetchone()
         if app_id != APPLICATION_ID:
-            raise NotADocumentError(f"'{name}' is a database of another program, not a SOP Designer document.")
+            raise NotADocumentError(
+                f"'{name}' is a database of another program, not a SOP Designer document."
+            )
         schema = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
     except sqlite3.OperationalError as err:
         if "interrupted" in str(err):
-            raise DamagedDocumentError(f"'{name}' took too long to check; it may be damaged or hostile.") from None
+            raise DamagedDocumentError(
+                f"'{name}' took too long to check; it may be damaged or hostile."
+            ) from None
         raise DamagedDocumentError(f"'{name}' is damaged and cannot be read ({err}).") from None
     finally:
         con.set_progress_handler(None, 0)
@@ -112,5 +119,7 @@ def check_connection(con: sqlite3.Connection, name: str) -> None:
             raise NotADocumentError(
                 f"'{name}' contains a {kind} '{obj}' that SOP Designer documents never have; it was refused."
             )
-    if set(tables) != set(TABLES) or any(normalise_sql(tables[t]) != normalise_sql(TABLES[t]) for t in TABLES):
+    if set(tables) != set(TABLES) or any(
+        normalise_sql(tables[t]) != normalise_sql(TABLES[t]) for t in TABLES
+    ):
         raise NotADocumentError(f"'{name}' does not have the tables of a SOP Designer document.")

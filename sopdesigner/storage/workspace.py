@@ -79,8 +79,9 @@ class Workspace:
             self._file = None
 
     # ---- evidence --------------------------------------------------------------------------
-    def add_evidence_file(self, src: str | os.PathLike[str], *, progress: Progress | None = None,
-                          cancel: Cancel | None = None) -> StoredBlob:
+    def add_evidence_file(
+        self, src: str | os.PathLike[str], *, progress: Progress | None = None, cancel: Cancel | None = None
+    ) -> StoredBlob:
         """Stage a file's bytes in the work file; they move into the document on the next save."""
         return self._work_file().add_blob_from_path(src, progress=progress, cancel=cancel)
 
@@ -132,7 +133,9 @@ class Workspace:
     def _work_file(self) -> DocumentFile:
         if self._work is None:
             self._work_path = autosave_dir() / f"{uuid.uuid4().hex}{WORK_SUFFIX}"
-            work = DocumentFile.create(self._work_path, self.document, blobs=self, elsewhere=self._in_document_file)
+            work = DocumentFile.create(
+                self._work_path, self.document, blobs=self, elsewhere=self._in_document_file
+            )
             work.set_meta({"origin_path": str(self.path or ""), "pid": str(os.getpid())})
             self._work = work
         return self._work
@@ -181,8 +184,11 @@ class Workspace:
                 pid = 0
             if pid and _pid_alive(pid):
                 continue  # a running editor's live autosave, not a leftover
-            found.append(RecoveryInfo(p, meta.get("title", "Untitled"), meta.get("origin_path", ""),
-                                      meta.get("saved_at", "")))
+            found.append(
+                RecoveryInfo(
+                    p, meta.get("title", "Untitled"), meta.get("origin_path", ""), meta.get("saved_at", "")
+                )
+            )
         return sorted(found, key=lambda r: r.saved_at, reverse=True)
 
     @classmethod
