@@ -1,0 +1,329 @@
+"""File flows of the editor window on top of ``storage.workspace.Workspace``: new, open
+(``.sop`` documents and ``.zip`` audit packages), save, save as, revert, close with the
+unsaved-changes prompt, recent files, autosave after editing stops, and crash recovery.
+
+Every file error is shown as one sentence and never loses the open document: the workspace is
+only replaced after the new one opened successfully."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sopdesigner.errors import ImportRefusedError, SopError
+from sopdesigner.storage.settings import load_settings, save_settings
+from sopdesigner.storage.workspace import RecoveryInfo, Workspace
+
+if TYPE_CHECKING:
+    from sopdesigner.ui.main_window import MainWindow
+
+_log = logging.getLogger(__name__)
+
+OPEN_FILTER = "SOP documents (*.sop);;Audit packages (*.zip);;All files (*)"
+SAVE_FILTER = "SOP documents (*.sop)"
+
+
+def error_sentence(err: BaseException) -> str:
+    """One sentence for the user from a SopError or an OSError."""
+    if isinstance(err, OSError):
+        where = f" '{Path(err.filename).name}'" if err.filename else ""
+        return f"The file{where} could not be accessed: {err.strerror or err}."
+    return str(err)
+
+
+class FileFlows(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setObjectName("autosave_timer")
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+
+    # ---- prompts and errors ---------------------------------------------------------------
+    def show_error(self, title: str, err: BaseException) -> None:
+        _log.info("%s: %s", title, err)
+        QMessageBox.warning(self.window, title, error_sentence(err))
+
+    def maybe_save(self) -> bool:
+        """Ask Save / Discard / Cancel when the document has unsaved changes.
+        True means: go on (saved or discarded); False: the user cancelled."""
+        w = self.window
+        if w.workspace is None or not w.is_modified():
+            return True
+        name = w.document_display_name()
+        answer = QMessageBox.question(
+            w,
+            "Unsaved changes",
+            f"Save the changes to “{name}” before closing?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # ---- new / open -----------------------------------------------------------------------
+    def new_document(self) -> None:
+        """File → New: close the current document (asking first) and show the start page."""
+        self.close_document()
+
+    def new_from_document(self, document) -> bool:
+        if not self.close_document():
+            return False
+        self.window.install_workspace(Workspace.new(document), modified=True)
+        return True
+
+    def open_dialog(self) -> None:
+        start = ""
+        recent = load_settings().recent_files
+        if recent:
+            start = str(Path(recent[0]).parent)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open document", start, OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path) -> bool:
+        """Open a ``.sop`` (or import a ``.zip`` audit package). False if refused or cancelled."""
+        p = Path(path)
+        if self.window.workspace is not None and self.window.workspace.path == p.resolve():
+            return True  # already open
+        try:
+            if p.suffix.lower() == ".zip":
+                ws = self._import_package(p)
+            else:
+                ws = Workspace.open(p)
+        except (SopError, OSError) as err:
+            self.show_error("Cannot open", err)
+            return False
+        if not self.close_document():
+            ws.close()
+            return False
+        self.window.install_workspace(ws, modified=p.suffix.lower() == ".zip")
+        if ws.path is not None:
+            self.remember_recent(ws.path)
+        return True
+
+    def _import_package(self, path: Path) -> Workspace:
+        try:
+            from sopdesigner.export.package import read_package, verify_package
+        except ImportError as err:
+            raise ImportRefusedError("Importing audit packages is not available in this build.") from err
+        report = verify_package(path)
+        ok = getattr(report, "ok", getattr(report, "intact", True))
+        if not ok:
+            problems = getattr(report, "problems", None) or getattr(report, "reasons", None) or []
+            first = f" {problems[0]}" if problems else ""
+            raise ImportRefusedError(f"The audit package failed verification and was not imported.{first}")
+        imported = read_package(path)
+        document = getattr(imported, "document", imported)
+        ws = Workspace.new(document)
+        blobs = getattr(imported, "blobs", None)
+        if blobs:
+            # Stage the package's evidence in the work file so the first save stores it.
+            for blob_path in blobs.values() if isinstance(blobs, dict) else blobs:
+                ws.add_evidence_file(blob_path)
+        return ws
+
+    # ---- save -------------------------------------------------------------------------------
+    def save(self) -> bool:
+        w = self.window
+        if w.workspace is None:
+            return False
+        if w.workspace.path is None:
+            return self.save_as()
+        return self._save_to(None)
+
+    def save_as(self) -> bool:
+        w = self.window
+        if w.workspace is None:
+            return False
+        suggested = str(w.workspace.path) if w.workspace.path else f"{w.document_display_name()}.sop"
+        path, _ = QFileDialog.getSaveFileName(w, "Save document as", suggested, SAVE_FILTER)
+        if not path:
+            return False
+        if not path.lower().endswith(".sop"):
+            path += ".sop"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path | None) -> bool:
+        w = self.window
+        assert w.workspace is not None
+        self.autosave_timer.stop()
+        try:
+            w.workspace.save(path)
+        except (SopError, OSError) as err:
+            self.show_error("Cannot save", err)
+            return False
+        w.mark_saved()
+        if w.workspace.path is not None:
+            self.remember_recent(w.workspace.path)
+        w.show_status(f"Saved {w.workspace.path.name if w.workspace.path else ''}")
+        return True
+
+    # ---- close / revert ----------------------------------------------------------------------
+    def close_document(self) -> bool:
+        """Close the open document (asking to save); show the start page. False if cancelled."""
+        w = self.window
+        if w.workspace is None:
+            w.show_start_page()
+            return True
+        if not self.maybe_save():
+            return False
+        self.autosave_timer.stop()
+        ws = w.workspace
+        w.install_workspace(None)
+        ws.close()  # a clean close discards the autosave
+        return True
+
+    def revert(self) -> None:
+        w = self.window
+        if w.workspace is None or w.workspace.path is None:
+            return
+        answer = QMessageBox.question(
+            w,
+            "Revert",
+            f"Throw away all changes since “{w.workspace.path.name}” was last saved?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            fresh = Workspace.open(w.workspace.path)
+        except (SopError, OSError) as err:
+            self.show_error("Cannot revert", err)
+            return
+        old = w.workspace
+        w.install_workspace(fresh)
+        old.close()
+
+    # ---- recent files --------------------------------------------------------------------------
+    def remember_recent(self, path: Path) -> None:
+        settings = load_settings().with_recent(path)
+        try:
+            save_settings(settings)
+        except OSError as err:
+            _log.warning("could not save settings: %s", err)
+        self.window.refresh_recent()
+
+    def forget_recent(self, path: str) -> None:
+        settings = load_settings()
+        settings = settings.model_copy(
+            update={"recent_files": [r for r in settings.recent_files if r != path]}
+        )
+        save_settings(settings)
+        self.window.refresh_recent()
+
+    def open_recent(self, path: str) -> None:
+        if not Path(path).exists():
+            answer = QMessageBox.question(
+                self.window,
+                "File not found",
+                f"“{path}” no longer exists. Remove it from the recent files?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.forget_recent(path)
+            return
+        self.open_path(path)
+
+    # ---- autosave and recovery -----------------------------------------------------------------
+    def document_edited(self) -> None:
+        """Restart the autosave countdown: it fires once editing has stopped for a while."""
+        if self.window.workspace is None:
+            return
+        self.autosave_timer.start(max(1, load_settings().autosave_seconds) * 1000)
+
+    def autosave_now(self) -> None:
+        w = self.window
+        if w.workspace is None or not w.is_modified():
+            return
+        try:
+            w.workspace.autosave()
+        except (SopError, OSError) as err:
+            # Autosave is best effort; never interrupt the user with a dialog for it.
+            w.show_status(f"Autosave failed: {error_sentence(err)}", 10_000)
+            _log.warning("autosave failed: %s", err)
+            return
+        w.show_status("Autosaved", 2000)
+
+    def offer_recovery(self) -> bool:
+        """If a crashed session left autosaves, ask to restore them. True if one was restored."""
+        found = Workspace.recoverable()
+        if not found:
+            return False
+        dialog = RecoveryDialog(found, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.chosen:
+            return False
+        # Snapshots not chosen stay in the autosave folder and are offered again next time.
+        if self.window.workspace is not None and not self.close_document():
+            return False
+        try:
+            ws = Workspace.recover(dialog.chosen[0])
+        except (SopError, OSError) as err:
+            self.show_error("Cannot restore", err)
+            return False
+        self.window.install_workspace(ws, modified=True)
+        self.window.show_status("Restored the autosaved work; save it to keep it.", 10_000)
+        return True
+
+
+class RecoveryDialog(QDialog):
+    """Lists autosaves left by a crash: Restore the selected one, or Discard them all."""
+
+    def __init__(self, found: list[RecoveryInfo], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recovery_dialog")
+        self.setWindowTitle("Restore unsaved work")
+        self.found = found
+        self.chosen: list[RecoveryInfo] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel("SOP Designer did not close cleanly last time. These autosaves can be restored:", self)
+        )
+        self.list = QListWidget(self)
+        self.list.setObjectName("recovery_list")
+        self.list.setAccessibleName("Autosaves")
+        for info in found:
+            where = Path(info.origin_path).name if info.origin_path else "never saved"
+            when = info.saved_at.replace("T", " ").rstrip("Z") + " UTC" if info.saved_at else "unknown time"
+            item = QListWidgetItem(f"{info.title} — {where} — autosaved {when}")
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox(self)
+        self.restore_button = buttons.addButton("&Restore", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setObjectName("recovery_restore")
+        self.discard_button = buttons.addButton("&Discard all", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.discard_button.setObjectName("recovery_discard")
+        self.restore_button.clicked.connect(self.restore)
+        self.discard_button.clicked.connect(self.discard)
+        layout.addWidget(buttons)
+        self.resize(560, 260)
+
+    def restore(self) -> None:
+        row = max(0, self.list.currentRow())
+        self.chosen = [self.found[row]]
+        self.accept()
+
+    def discard(self) -> None:
+        for info in self.found:
+            Workspace.discard_recovery(info)
+        self.reject()
