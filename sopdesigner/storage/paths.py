@@ -19,12 +19,11 @@ def _base(kind: str) -> Path:
         return Path(home) / kind
     import platformdirs
 
-    getter = {
-        "config": platformdirs.user_config_dir,
-        "data": platformdirs.user_data_dir,
-        "log": platformdirs.user_log_dir,
-    }[kind]
-    return Path(getter(APP_DIR_NAME, appauthor=False))
+    if kind == "config":
+        return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
+    if kind == "log":
+        return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))
+    return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
 
 
 def _ensure(p: Path) -> Path:
