@@ -8,12 +8,13 @@ about to be recorded, are ``check_signoff``.
 
 How a decision's paths are recognised (SOP107/SOP108): each outgoing connector is read by its
 label, or, when the label says nothing, by the title of the node it leads to. Words are
-matched case-insensitively. A ``rework`` connector, or one whose words include reject, revise,
-rework, iterate, no, not, fail, deny, decline, changes, return, back, stop, hold, retrain or
-fix, is a *reject-or-revise* path; otherwise one whose words include approve(d), approval,
-accept(ed), yes, go, pass(ed), proceed, deploy, ship, ok or release is an *approve* path. So
-"no-go" and "not approved" are reject paths, and an unlabelled connector into "Deploy" is an
-approve path.
+matched case-insensitively. A ``rework`` connector is a *reject-or-revise* path. Otherwise a
+connector is a reject-or-revise path if its words include reject, revise, rework, iterate, no,
+not, fail, deny, decline, changes, return, back, stop, hold, retrain or fix, and an *approve*
+path if they include approve(d), approval, accept(ed), yes, go, pass(ed), proceed, deploy,
+ship, ok or release — except a word right after "no", "not" or "non", which is negated. One
+connector may be both ("approve / reject" into a step that then branches); "no-go" and "not
+approved" are only reject paths; an unlabelled connector into "Deploy" is an approve path.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ REVISE_WORDS = frozenset(
     }
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_NEGATIONS = frozenset({"no", "not", "non"})
 
 
 @dataclass(frozen=True)
@@ -136,17 +138,23 @@ def normalize_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
-def path_kind(edge: Edge, target: Node | None) -> Literal["approve", "revise"] | None:
-    """What a decision's outgoing connector means (see the module docstring)."""
+def path_kinds(edge: Edge, target: Node | None) -> frozenset[str]:
+    """What a decision's outgoing connector means: a subset of {"approve", "revise"} (see the
+    module docstring)."""
     if edge.kind is EdgeKind.REWORK:
-        return "revise"
+        return frozenset({"revise"})
     for text in (edge.label, target.title if target is not None else ""):
-        words = set(_WORD.findall(text.casefold()))
-        if words & REVISE_WORDS:
-            return "revise"
-        if words & APPROVE_WORDS:
-            return "approve"
-    return None
+        kinds = set()
+        negated = False
+        for word in _WORD.findall(text.casefold()):
+            if word in REVISE_WORDS:
+                kinds.add("revise")
+            elif word in APPROVE_WORDS and not negated:
+                kinds.add("approve")
+            negated = word in _NEGATIONS
+        if kinds:
+            return frozenset(kinds)
+    return frozenset()
 
 
 def _quoted(titles: list[str]) -> str:
@@ -313,7 +321,7 @@ def _decision_problems(view: _View) -> list[Problem]:
         for e in outgoing[n.id]:
             target = view.nodes.get(e.target)
             if target is not None and target.kind is not NodeKind.NOTE:
-                kinds.add(path_kind(e, target))
+                kinds |= path_kinds(e, target)
         if "approve" not in kinds:
             problems.append(
                 _problem(
@@ -421,16 +429,20 @@ def _signoff_problems(view: _View) -> list[Problem]:
 
 def _upstream_problems(view: _View, flow: Any) -> list[Problem]:
     """SOP205, in one pass over the flow graph in topological order: each part of the graph
-    carries one unapproved approval node upstream of it (the first in document order)."""
-    from sopdesigner.rules.graph import topological_components
+    carries one unapproved approval node upstream of it (the first in document order). Only
+    flow connectors count, and only gates on the main flow (reachable from the start without
+    rework connectors), so a remediation review on a rework branch does not block approval."""
+    from sopdesigner.rules.graph import reachable, topological_components
 
     members, component_of = topological_components(flow)
+    # Gates entered only through rework (a remediation review) are not on the way to approval.
+    main = reachable(flow, (n for n, kind in flow.nodes(data="kind") if kind is NodeKind.START))
     index = view.index
     inherited: list[str | None] = [None] * len(members)  # an unapproved gate upstream of the part
     problems = []
     for c, part in enumerate(members):
         blocker = inherited[c]
-        pending = [n for n in part if requires_approval(view.nodes[n]) and not view.approved(n)]
+        pending = [n for n in part if n in main and requires_approval(view.nodes[n]) and not view.approved(n)]
         for nid in part:
             here = blocker
             for other in pending:  # inside a flow loop (itself SOP106) every member is upstream
