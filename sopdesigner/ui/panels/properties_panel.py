@@ -228,9 +228,9 @@ class PropertiesPanel(QWidget):
 
     def _fill_node(self, node: Any) -> None:
         doc = self.controller.document  # type: ignore[union-attr]
-        if not self.node_title.hasFocus():
+        if self.node_title.text() != node.title:
             self.node_title.setText(node.title)
-        if not self.node_desc.hasFocus():
+        if self.node_desc.toPlainText() != node.description:
             self.node_desc.setPlainText(node.description)
         self.node_kind.setCurrentIndex(self.node_kind.findData(node.kind.value))
         self.node_lane.clear()
