@@ -65,6 +65,7 @@ class RequestPanel(QScrollArea):
         self.setWidgetResizable(True)
         self._ctx = context
         self.fields: dict[tuple[str, str], QLineEdit | _TextEdit] = {}
+        self._shown: dict[tuple[str, str], str] = {}  # the model value each field last showed
         body = QWidget()
         layout = QVBoxLayout(body)
         for part, heading, labels in (
@@ -96,12 +97,17 @@ class RequestPanel(QScrollArea):
 
     def refresh(self) -> None:
         ctrl = self._ctx.controller
-        for (part, name), w in self.fields.items():
+        for key, w in self.fields.items():
+            part, name = key
             w.setEnabled(ctrl is not None)
             value = getattr(getattr(ctrl.document, part), name) if ctrl else ""
-            # Never overwrite what the user is typing in the focused field.
-            if w.text() != value and not w.hasFocus():
+            # Never overwrite what the user is typing (uncommitted text in the focused field);
+            # an undo while the field merely has focus does update it.
+            typing = w.hasFocus() and w.text() != self._shown.get(key, "")
+            if w.text() != value and not typing:
                 w.setText(value)
+            if not typing:
+                self._shown[key] = value
 
     def commit(self, part: str, name: str) -> None:
         ctrl = self._ctx.controller
@@ -111,4 +117,7 @@ class RequestPanel(QScrollArea):
         value = w.text().strip() if isinstance(w, QLineEdit) else w.text().rstrip()
         current = getattr(getattr(ctrl.document, part), name)
         if value != current and not ctrl.execute(SetDocumentFields(part, {name: value})):
-            w.setText(current)
+            value = current  # refused (the reason is in the status bar): show the model again
+        self._shown[(part, name)] = value
+        if w.text() != value:
+            w.setText(value)

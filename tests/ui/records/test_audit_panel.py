@@ -1,0 +1,124 @@
+"""The audit panel: live rows, filters, row → node, and the chain indicator, including a
+file whose audit event was altered outside the app with sqlite3."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from PySide6.QtCore import Qt
+
+from sopdesigner.model.enums import Decision
+from sopdesigner.ops.checklist import SetItemDone
+from sopdesigner.ops.records import SignNode
+from sopdesigner.storage.document_file import DocumentFile
+from sopdesigner.storage.workspace import Workspace
+from sopdesigner.ui.controller import DocumentController
+from sopdesigner.ui.records.audit_panel import AuditPanel, summarize
+from sopdesigner.ui.records.context import RecordsContext
+from tests.ui.records.helpers import make_context
+
+
+def _edit(ctrl):
+    assert ctrl.execute(SetItemDone("validate", "metrics", True))
+    assert ctrl.execute(SetItemDone("risk", "privacy", True))
+    ctrl.set_actor("Lee Legal")
+    assert ctrl.execute(SignNode("risk", "Lee Legal", "legal", Decision.APPROVE))
+
+
+def test_rows_follow_the_trail_and_filters_narrow_them(qtbot):
+    ctx, ctrl, _ws = make_context("Ada Reviewer")
+    panel = AuditPanel(ctx)
+    qtbot.addWidget(panel)
+    assert panel.model.rowCount() == 0
+    assert panel.indicator.text() == "✔ No audit events yet"
+    _edit(ctrl)
+    assert panel.model.rowCount() == 3
+    m = panel.model
+    assert [m.index(r, 3).data() for r in range(3)] == [
+        "checklist.ticked",
+        "checklist.ticked",
+        "signoff.recorded",
+    ]
+    assert m.index(2, 4).data() == "Risk and compliance review"
+    assert m.index(2, 2).data() == "Lee Legal"
+    assert "decision: approve" in m.index(2, 5).data()
+    head = ctrl.document.audit[-1].hash
+    assert panel.indicator.text().startswith(f"✔ Chain verified — head {head[:8]}…")
+    assert panel.indicator.verified
+
+    panel.set_filter("actor", "Lee Legal")
+    assert m.rowCount() == 1
+    panel.set_filter("actor", None)
+    panel.set_filter("node", "risk")
+    assert [m.index(r, 0).data() for r in range(m.rowCount())] == [2, 3]
+    panel.set_filter("node", None)
+    panel.set_filter("action", "checklist.ticked")
+    assert m.rowCount() == 2
+
+
+def test_clicking_a_row_names_its_node(qtbot):
+    ctx, ctrl, _ws = make_context()
+    panel = AuditPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.resize(800, 300)
+    panel.show()
+    _edit(ctrl)
+    rect = panel.table.visualRect(panel.model.index(2, 3))
+    with qtbot.waitSignal(panel.node_clicked) as blocker:
+        qtbot.mouseClick(panel.table.viewport(), Qt.LeftButton, pos=rect.center())
+    assert blocker.args == ["risk"]
+
+
+def test_chain_turns_red_for_a_file_altered_outside_the_app(qtbot, tmp_path):
+    _ctx, ctrl, _ws = make_context()
+    _edit(ctrl)
+    path = tmp_path / "altered.sop"
+    DocumentFile.create(path, ctrl.document).close()
+
+    # Someone edits event 2's details in the SQLite file with another tool.
+    con = sqlite3.connect(path)
+    (raw,) = con.execute("SELECT event FROM audit WHERE seq = 2").fetchone()
+    event = json.loads(raw)
+    event["details"]["text"] = "Privacy review skipped"
+    con.execute("UPDATE audit SET event = ? WHERE seq = 2", (json.dumps(event),))
+    con.commit()
+    con.close()
+
+    opened = Workspace.open(path)
+    try:
+        ctx2 = RecordsContext(DocumentController(opened.document, "Auditor"))
+        panel = AuditPanel(ctx2)
+        qtbot.addWidget(panel)
+        assert not panel.indicator.verified
+        assert panel.indicator.text().startswith("✖ Chain broken at event 2")
+        # It stays red when more events are appended after the broken link.
+        assert ctx2.controller.execute(SetItemDone("validate", "data", True))
+        assert panel.indicator.text().startswith("✖ Chain broken at event 2")
+        assert panel.model.rowCount() == 4
+    finally:
+        opened.close()
+
+
+def test_summary_is_one_line_and_bounded():
+    text = summarize({"text": {"old": "a", "new": "b\nc"}, "attendees": ["A", "B"], "n": 3})
+    assert text == 'text: a → b c; attendees: ["A", "B"]; n: 3'
+    assert len(summarize({"comment": "x" * 1000})) == 160
+
+
+def test_a_hundred_thousand_events_load_into_the_model(qtbot):
+    """Correctness at scale (speed is measured in benchmarks/bench_audit_panel.py)."""
+    from sopdesigner.editing.session import EditSession
+
+    ctx, ctrl, _ws = make_context()
+    session = EditSession(ctrl.document, "Bulk")
+    for i in range(100_000):
+        session.log("note.added", "risk" if i % 2 else None, {"i": i})
+    panel = AuditPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.reload()
+    assert panel.model.rowCount() == 100_000
+    assert panel.indicator.verified
+    assert panel.model.index(99_999, 0).data() == 100_000
+    panel.set_filter("node", "risk")
+    assert panel.model.rowCount() == 50_000
