@@ -1,0 +1,400 @@
+"""The PDF report's diagram pages: lanes, nodes and edges drawn as vector graphics.
+
+A diagram that fits a landscape page at a legible scale is drawn on one page; a larger one is
+tiled over several pages at ``MIN_SCALE`` (node titles stay at least ~5 pt), each tile
+overlapping its neighbours a little and naming its row and column. Colours are a light print
+palette derived from ``STATUS_STYLES``: a pale tint fills the shape and a full-colour pill
+carries the status glyph and label, so colour is never the only signal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reportlab.lib.colors import Color, HexColor, white
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
+from sopdesigner.model.document import Document, Node
+from sopdesigner.model.enums import EdgeKind, NodeKind, Status
+from sopdesigner.model.geometry import (
+    LANE_HEADER_WIDTH,
+    NODE_SIZES,
+    Rect,
+    content_rect,
+    lane_bands,
+    node_rect,
+)
+from sopdesigner.model.status import STATUS_STYLES, node_status
+
+#: Below this scale a 12-unit node title would print under ~5 pt; larger diagrams are tiled.
+MIN_SCALE = 0.42
+#: Never scale a small diagram up by more than this.
+MAX_SCALE = 1.25
+#: Past this many tiles the scale drops (to the plain fit at worst) to keep the report bounded.
+MAX_TILES = 48
+#: Scene units each tile repeats from its neighbours, so a node cut at an edge is whole on one.
+TILE_OVERLAP = 60.0
+#: Scene units of air around the content (nodes may touch the lanes' right end).
+CONTENT_PAD = 20.0
+
+TITLE_SIZE = 12.0
+PILL_SIZE = 9.0
+LABEL_SIZE = 9.0
+INK = HexColor("#222222")
+LANE_LINE = HexColor("#9A9A9A")
+LANE_HEADER_FILL = HexColor("#ECECEC")
+LANE_ODD_FILL = HexColor("#F7F7F7")
+NOTE_FILL = HexColor("#FFF8C4")
+EDGE_INK = HexColor("#444444")
+
+LEGEND_HEIGHT = 44.0
+CAPTION_HEIGHT = 18.0
+
+SHAPES_KEY = (
+    "Shapes: rounded = start/end · rectangle = step · double border = checkpoint · "
+    "diamond = decision · folded corner = note · dashed arrow = rework"
+)
+
+
+def tint(hex_colour: str, amount: float = 0.28) -> Color:
+    """The status colour mixed into white: a print-friendly fill that keeps dark text readable."""
+    c = HexColor(hex_colour)
+    return Color(1 - (1 - c.red) * amount, 1 - (1 - c.green) * amount, 1 - (1 - c.blue) * amount)
+
+
+@dataclass(frozen=True)
+class TilePlan:
+    scale: float
+    views: list[Rect]  # scene rectangles, row by row
+    rows: int
+    cols: int
+
+
+def plan_tiles(content: Rect, area_w: float, area_h: float) -> TilePlan:
+    """One fitted page when that is legible, else a grid of tiles at the smallest legible scale."""
+    cw, ch = max(content.w, 1.0), max(content.h, 1.0)
+    fit = min(area_w / cw, area_h / ch)
+    if fit >= MIN_SCALE:
+        return TilePlan(min(fit, MAX_SCALE), [content], 1, 1)
+    scale = MIN_SCALE
+    while True:
+        tw, th = area_w / scale, area_h / scale
+        cols = max(1, math.ceil((cw - TILE_OVERLAP) / (tw - TILE_OVERLAP)))
+        rows = max(1, math.ceil((ch - TILE_OVERLAP) / (th - TILE_OVERLAP)))
+        if cols * rows <= MAX_TILES or scale <= fit:
+            break
+        scale = max(fit, scale * 0.9)
+    views = [
+        Rect(content.x + c * (tw - TILE_OVERLAP), content.y + r * (th - TILE_OVERLAP), tw, th)
+        for r in range(rows)
+        for c in range(cols)
+    ]
+    return TilePlan(scale, views, rows, cols)
+
+
+def wrap_lines(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
+    """Greedy word wrap; over-long words are broken, and the last line gets an ellipsis."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if stringWidth(candidate, font, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while stringWidth(current, font, size) > width and len(current) > 1:
+            cut = len(current) - 1
+            while cut > 1 and stringWidth(current[:cut], font, size) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and stringWidth(last + "…", font, size) > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines
+
+
+def _border_point(node: Node, toward_x: float, toward_y: float) -> tuple[float, float]:
+    """Where the ray from the node's centre toward a point leaves the node's shape (scene units)."""
+    cx, cy = node.position.x, node.position.y
+    dx, dy = toward_x - cx, toward_y - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    w, h = NODE_SIZES[node.kind]
+    if node.kind is NodeKind.DECISION:
+        t = 1.0 / (abs(dx) / (w / 2) + abs(dy) / (h / 2))
+    else:
+        t = min((w / 2) / abs(dx) if dx else math.inf, (h / 2) / abs(dy) if dy else math.inf)
+    return cx + dx * t, cy + dy * t
+
+
+class DiagramTile(Flowable):
+    """One landscape page of the diagram: caption, lanes, edges, nodes and the status legend."""
+
+    def __init__(self, doc: Document, view: Rect, scale: float, caption: str, show_lane_names: bool):
+        super().__init__()
+        self.doc = doc
+        self.view = view
+        self.scale = scale
+        self.caption = caption
+        self.show_lane_names = show_lane_names
+        self._size = (0.0, 0.0)
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self._size = (avail_w, avail_h - 1)
+        return self._size
+
+    # -- coordinates ---------------------------------------------------------------------
+    def _setup(self) -> None:
+        w, h = self._size
+        # The drawing hugs the content (a wide diagram leaves no empty band), legend right below.
+        self.area_w = min(w, self.view.w * self.scale)
+        self.area_h = min(h - CAPTION_HEIGHT - LEGEND_HEIGHT, self.view.h * self.scale)
+        self.ox = 0.0
+        self.oy = h - CAPTION_HEIGHT - self.area_h
+
+    def px(self, x: float) -> float:
+        return self.ox + (x - self.view.x) * self.scale
+
+    def py(self, y: float) -> float:
+        return self.oy + self.area_h - (y - self.view.y) * self.scale
+
+    # -- drawing -------------------------------------------------------------------------
+    def draw(self) -> None:
+        self._setup()
+        c = self.canv
+        c.setFillColor(INK)
+        c.setFont(BOLD, 12)
+        c.drawString(0, self._size[1] - 13, plain_text(self.caption))
+        c.saveState()
+        clip = c.beginPath()
+        clip.rect(self.ox, self.oy, self.area_w, self.area_h)
+        c.clipPath(clip, stroke=0, fill=0)
+        self._draw_lanes()
+        nodes = {n.id: n for n in self.doc.nodes}
+        margin = 200.0
+        view = Rect(
+            self.view.x - margin, self.view.y - margin, self.view.w + 2 * margin, self.view.h + 2 * margin
+        )
+        for edge in self.doc.edges:
+            src, dst = nodes.get(edge.source), nodes.get(edge.target)
+            if src is None or dst is None:
+                continue
+            if _segment_rect(src, dst).intersects(view):
+                self._draw_edge(src, dst, edge.label, edge.kind is EdgeKind.REWORK)
+        for node in self.doc.nodes:
+            if node_rect(node).intersects(view):
+                self._draw_node(node)
+        c.restoreState()
+        c.setStrokeColor(LANE_LINE)
+        c.setLineWidth(0.6)
+        c.rect(self.ox, self.oy, self.area_w, self.area_h, stroke=1, fill=0)
+        draw_legend(c, 0, self.oy - 16, self._size[0])
+
+    def _draw_lanes(self) -> None:
+        c = self.canv
+        s = self.scale
+        bands = lane_bands(self.doc)
+        right = max(self.view.right, content_rect(self.doc).right)
+        for i, lane in enumerate(self.doc.lanes):
+            top, bottom = bands[lane.id]
+            y0, y1 = self.py(bottom), self.py(top)
+            x_head, x_body = self.px(-LANE_HEADER_WIDTH), self.px(0)
+            x_end = self.px(right)
+            if i % 2:
+                c.setFillColor(LANE_ODD_FILL)
+                c.rect(x_body, y0, x_end - x_body, y1 - y0, stroke=0, fill=1)
+            c.setFillColor(LANE_HEADER_FILL)
+            c.setStrokeColor(LANE_LINE)
+            c.setLineWidth(0.6)
+            c.rect(x_head, y0, x_body - x_head, y1 - y0, stroke=1, fill=1)
+            c.line(x_body, y0, x_end, y0)
+            c.line(x_body, y1, x_end, y1)
+            name = plain_text(self.doc.role_name(lane.role))
+            size = TITLE_SIZE * s
+            lines = wrap_lines(name, BOLD, size, (LANE_HEADER_WIDTH - 16) * s, 4)
+            c.setFillColor(INK)
+            c.setFont(BOLD, size)
+            mid = (y0 + y1) / 2 + (len(lines) - 1) * size * 0.6
+            for k, line in enumerate(lines):
+                c.drawCentredString((x_head + x_body) / 2, mid - k * size * 1.2 - size * 0.35, line)
+            if self.show_lane_names and self.view.x > -LANE_HEADER_WIDTH:
+                # A tile right of the header column repeats the lane name at its left edge.
+                c.setFillColor(HexColor("#6A6A6A"))
+                c.setFont(REGULAR, 7)
+                c.drawString(self.ox + 3, y1 - 9, wrap_lines(name, REGULAR, 7, 200, 1)[0] if name else "")
+
+    def _draw_edge(self, src: Node, dst: Node, label: str, rework: bool) -> None:
+        c = self.canv
+        s = self.scale
+        x0, y0 = _border_point(src, dst.position.x, dst.position.y)
+        x1, y1 = _border_point(dst, src.position.x, src.position.y)
+        ax, ay, bx, by = self.px(x0), self.py(y0), self.px(x1), self.py(y1)
+        length = math.hypot(bx - ax, by - ay)
+        if length < 1e-6:
+            return
+        ux, uy = (bx - ax) / length, (by - ay) / length
+        head = min(10.0 * s, length * 0.5)
+        c.setStrokeColor(EDGE_INK)
+        c.setFillColor(EDGE_INK)
+        c.setLineWidth(max(0.5, 1.4 * s))
+        c.setDash([4 * s, 3 * s] if rework else [])
+        # The line stops at the arrowhead's base so the dashes do not poke through its tip.
+        c.line(ax, ay, bx - ux * head, by - uy * head)
+        c.setDash([])
+        half = head * 0.45
+        p = c.beginPath()
+        p.moveTo(bx, by)
+        p.lineTo(bx - ux * head - uy * half, by - uy * head + ux * half)
+        p.lineTo(bx - ux * head + uy * half, by - uy * head - ux * half)
+        p.close()
+        c.drawPath(p, stroke=0, fill=1)
+        if label:
+            size = LABEL_SIZE * s
+            text = wrap_lines(plain_text(label), REGULAR, size, 160 * s, 1)
+            if text:
+                tw = stringWidth(text[0], REGULAR, size)
+                mx, my = (ax + bx) / 2, (ay + by) / 2
+                c.setFillColor(white)
+                c.rect(mx - tw / 2 - 2 * s, my - size * 0.45, tw + 4 * s, size * 1.3, stroke=0, fill=1)
+                c.setFillColor(EDGE_INK)
+                c.setFont(REGULAR, size)
+                c.drawCentredString(mx, my, text[0])
+
+    def _draw_node(self, node: Node) -> None:
+        c = self.canv
+        s = self.scale
+        r = node_rect(node)
+        x, y = self.px(r.x), self.py(r.bottom)
+        w, h = r.w * s, r.h * s
+        status = node_status(node)
+        style = STATUS_STYLES[status]
+        fill = NOTE_FILL if node.kind is NodeKind.NOTE else tint(style.colour)
+        c.setFillColor(fill)
+        c.setStrokeColor(INK)
+        c.setLineWidth(max(0.5, 1.3 * s))
+        kind = node.kind
+        if kind in (NodeKind.START, NodeKind.END):
+            c.roundRect(x, y, w, h, h / 2, stroke=1, fill=1)
+        elif kind is NodeKind.DECISION:
+            p = c.beginPath()
+            p.moveTo(x + w / 2, y + h)
+            p.lineTo(x + w, y + h / 2)
+            p.lineTo(x + w / 2, y)
+            p.lineTo(x, y + h / 2)
+            p.close()
+            c.drawPath(p, stroke=1, fill=1)
+        elif kind is NodeKind.NOTE:
+            fold = 14 * s
+            p = c.beginPath()
+            p.moveTo(x, y)
+            p.lineTo(x + w, y)
+            p.lineTo(x + w, y + h - fold)
+            p.lineTo(x + w - fold, y + h)
+            p.lineTo(x, y + h)
+            p.close()
+            c.drawPath(p, stroke=1, fill=1)
+            p = c.beginPath()
+            p.moveTo(x + w - fold, y + h)
+            p.lineTo(x + w - fold, y + h - fold)
+            p.lineTo(x + w, y + h - fold)
+            c.drawPath(p, stroke=1, fill=0)
+        else:
+            c.rect(x, y, w, h, stroke=1, fill=1)
+            if kind is NodeKind.CHECKPOINT:
+                inset = 4 * s
+                c.rect(x + inset, y + inset, w - 2 * inset, h - 2 * inset, stroke=1, fill=0)
+        # Text: title lines, then (for workflow nodes) the status pill.
+        has_pill = kind is not NodeKind.NOTE
+        title_w = (w - 18 * s) * (0.62 if kind is NodeKind.DECISION else 1.0)
+        size = TITLE_SIZE * s
+        max_lines = 2 if kind is NodeKind.DECISION else 3
+        lines = wrap_lines(plain_text(node.title), BOLD if has_pill else REGULAR, size, title_w, max_lines)
+        pill_h = PILL_SIZE * s * 1.5 if has_pill else 0.0
+        block = len(lines) * size * 1.2 + (pill_h + 3 * s if has_pill else 0)
+        top = y + h / 2 + block / 2
+        c.setFillColor(INK)
+        c.setFont(BOLD if has_pill else REGULAR, size)
+        for k, line in enumerate(lines):
+            c.drawCentredString(x + w / 2, top - (k + 1) * size * 1.2 + size * 0.25, line)
+        if has_pill:
+            self._draw_pill(status, x + w / 2, top - block, w * (0.6 if kind is NodeKind.DECISION else 0.9))
+
+    def _draw_pill(self, status: Status, cx: float, bottom: float, max_w: float) -> None:
+        c = self.canv
+        s = self.scale
+        style = STATUS_STYLES[status]
+        size = PILL_SIZE * s
+        text = wrap_lines(f"{style.glyph} {style.label}", REGULAR, size, max_w - 8 * s, 1)[0]
+        tw = stringWidth(text, REGULAR, size) + 8 * s
+        ph = size * 1.5
+        c.setFillColor(HexColor(style.colour))
+        c.setStrokeColor(INK)
+        c.setLineWidth(max(0.3, 0.6 * s))
+        c.roundRect(cx - tw / 2, bottom, tw, ph, ph / 2, stroke=1, fill=1)
+        c.setFillColor(HexColor(style.text_on))
+        c.setFont(REGULAR, size)
+        c.drawCentredString(cx, bottom + ph * 0.3, text)
+
+
+def _segment_rect(a: Node, b: Node) -> Rect:
+    x0, x1 = sorted((a.position.x, b.position.x))
+    y0, y1 = sorted((a.position.y, b.position.y))
+    return Rect(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
+
+
+def draw_legend(c, x: float, y: float, width: float, statuses: Iterable[Status] = tuple(Status)) -> None:
+    """The status legend (colour + glyph + label) and the shape key, baseline at ``y``."""
+    c.setFillColor(INK)
+    c.setFont(BOLD, 8)
+    c.drawString(x, y, "Status:")
+    cx = x + stringWidth("Status:", BOLD, 8) + 6
+    for status in statuses:
+        style = STATUS_STYLES[status]
+        text = f"{style.glyph} {style.label}"
+        tw = stringWidth(text, REGULAR, 8) + 10
+        if cx + tw > x + width:
+            break
+        c.setFillColor(HexColor(style.colour))
+        c.setStrokeColor(INK)
+        c.setLineWidth(0.4)
+        c.roundRect(cx, y - 3.5, tw, 12, 6, stroke=1, fill=1)
+        c.setFillColor(HexColor(style.text_on))
+        c.setFont(REGULAR, 8)
+        c.drawString(cx + 5, y, text)
+        cx += tw + 5
+    c.setFillColor(INK)
+    c.setFont(REGULAR, 7.5)
+    c.drawString(x, y - 18, SHAPES_KEY)
+
+
+def diagram_flowables(doc: Document, frame_w: float, frame_h: float, title: str) -> list[Flowable]:
+    """The diagram as one fitted page or a grid of tiles, one flowable per landscape page."""
+    c = content_rect(doc)
+    padded = Rect(c.x, c.y - CONTENT_PAD, c.w + CONTENT_PAD, c.h + 2 * CONTENT_PAD)
+    plan = plan_tiles(padded, frame_w, frame_h - CAPTION_HEIGHT - LEGEND_HEIGHT - 2)
+    out: list[Flowable] = []
+    total = len(plan.views)
+    for i, view in enumerate(plan.views):
+        if total == 1:
+            caption = f"{title} — fitted to the page ({plan.scale:.0%} scale)"
+        else:
+            row, col = divmod(i, plan.cols)
+            caption = (
+                f"{title} — part {i + 1} of {total} (row {row + 1} of {plan.rows}, "
+                f"column {col + 1} of {plan.cols}, {plan.scale:.0%} scale)"
+            )
+        out.append(DiagramTile(doc, view, plan.scale, caption, show_lane_names=total > 1))
+    return out

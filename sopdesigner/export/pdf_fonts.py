@@ -1,0 +1,91 @@
+"""The PDF report's fonts and text hygiene: the bundled DejaVu Sans, and user text made safe.
+
+Every user string goes through ``para_text`` (or ``plain_text`` for canvas drawing): characters
+the font lacks become U+FFFD instead of failing the export, control characters and lone
+surrogates are dropped, and ``& < >`` are escaped so that user text can never become reportlab
+markup (bold, an image, a link).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+REGULAR = "SopSans"
+BOLD = "SopSans-Bold"
+_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
+_REPLACEMENT = "\ufffd"
+
+
+def _resources_dir() -> Path:
+    """``resources/`` from the source tree, or ``sopdesigner/resources`` in an installed wheel."""
+    try:
+        from sopdesigner.templates import resources_dir  # type: ignore[attr-defined]
+    except ImportError:
+        resources_dir = None
+    if resources_dir is not None:
+        return Path(resources_dir())
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "resources", package.parent / "resources"):
+        if (candidate / "fonts").is_dir():
+            return candidate
+    return package.parent / "resources"
+
+
+def font_path(name: str) -> Path:
+    return _resources_dir() / "fonts" / _FILES[name]
+
+
+@functools.cache
+def register_fonts() -> frozenset[int]:
+    """Register the bundled fonts once; returns the code points the regular face can draw."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from sopdesigner.errors import SopError
+
+    faces = {}
+    for name in (REGULAR, BOLD):
+        path = font_path(name)
+        try:
+            faces[name] = TTFont(name, str(path))
+        except Exception as err:  # reportlab raises bare TTFError/OSError variants
+            raise SopError(f"The report font {path.name} could not be loaded from {path.parent}.") from err
+        pdfmetrics.registerFont(faces[name])
+    # Paragraph <b> inside our own (escaped) markup maps to the bold face.
+    addMapping(REGULAR, 0, 0, REGULAR)
+    addMapping(REGULAR, 1, 0, BOLD)
+    addMapping(REGULAR, 0, 1, REGULAR)
+    addMapping(REGULAR, 1, 1, BOLD)
+    regular = set(faces[REGULAR].face.charToGlyph)
+    bold = set(faces[BOLD].face.charToGlyph)
+    return frozenset(regular & bold)
+
+
+def plain_text(value: object) -> str:
+    """User text safe to draw with the bundled font (no markup handling: canvas drawing)."""
+    text = unicodedata.normalize("NFC", "" if value is None else str(value))
+    covered = register_fonts()
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\n\t":
+            out.append(ch)
+        elif code < 32 or code == 127 or 0xD800 <= code <= 0xDFFF or unicodedata.category(ch) == "Cc":
+            continue
+        elif code in covered:
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue  # an uncovered combining mark or format char: dropping it keeps the base letter
+        else:
+            out.append(_REPLACEMENT)
+    return "".join(out)
+
+
+def para_text(value: object) -> str:
+    """User text for a Paragraph: safe characters, escaped markup, line breaks kept."""
+    text = escape(plain_text(value))
+    return text.replace("\t", "    ").replace("\n", "<br/>")

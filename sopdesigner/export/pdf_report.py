@@ -1,0 +1,255 @@
+"""The PDF audit report: ``write_pdf(doc, path)`` lays out the sections and writes atomically.
+
+The file is built in a temporary file next to the target, fsynced, and moved into place only
+when complete; a cancel or an error leaves no file behind. reportlab is imported only when a
+report is made, so start-up and ``sopdesigner validate`` stay fast. Pages are A4: the cover,
+summary and node sections portrait, the diagram and the audit trail landscape; every page has a
+"Page N of M" footer (M is a form drawn once at the end, so a single layout pass suffices).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sopdesigner import APP_NAME, __version__
+from sopdesigner.errors import CancelledError, SopError
+from sopdesigner.model.clock import utc_now
+from sopdesigner.model.document import Document
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+MARGIN = 36.0
+FOOTER_FORM = "sopdesigner-page-total"
+
+
+class _Cancelled(Exception):
+    """Raised inside the layout loop; turned into CancelledError once the temp file is gone."""
+
+
+def default_problems(doc: Document) -> list[Any] | None:
+    """Validation problems if the rules package is installed, else None (the report says so)."""
+    try:
+        from sopdesigner.rules.validation import validate
+    except ImportError:
+        return None
+    return list(validate(doc))
+
+
+def write_pdf(
+    doc: Document,
+    path: str | os.PathLike[str],
+    *,
+    problems: list[Any] | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> None:
+    """Write the audit report of ``doc`` to ``path``; raise CancelledError (and write nothing)
+    if ``cancel()`` turns true. ``progress(done, total)`` is called once per node section."""
+    target = Path(path)
+    if problems is None:
+        problems = default_problems(doc)
+    if cancel is not None and cancel():
+        raise CancelledError("The PDF export was cancelled; no file was written.")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise SopError(f"The folder {folder} does not exist, so the PDF cannot be written there.")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _build(doc, tmp, problems, progress, cancel)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(folder)
+    except _Cancelled:
+        tmp.unlink(missing_ok=True)
+        raise CancelledError("The PDF export was cancelled; no file was written.") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _build(
+    doc: Document, out: Path, problems: list[Any] | None, progress: Progress | None, cancel: Cancel | None
+) -> None:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+
+    from sopdesigner.export import pdf_sections as sec
+    from sopdesigner.export.pdf_diagram import diagram_flowables
+    from sopdesigner.export.pdf_fonts import REGULAR, plain_text
+    from sopdesigner.export.pdf_styles import make_styles
+    from sopdesigner.model.status import node_status
+
+    styles = make_styles()
+    portrait_size, landscape_size = A4, landscape(A4)
+    footer_h = 20.0
+    pw, ph = portrait_size[0] - 2 * MARGIN, portrait_size[1] - 2 * MARGIN - footer_h
+    lw, lh = landscape_size[0] - 2 * MARGIN, landscape_size[1] - 2 * MARGIN - footer_h
+    title = plain_text(doc.title) or "Untitled SOP"
+    head = doc.audit_head
+    exported_at = utc_now()
+
+    def footer(canvas: Any, _doc: Any) -> None:
+        width = canvas._pagesize[0]
+        canvas.saveState()
+        canvas.setFont(REGULAR, 7.5)
+        canvas.setFillColorRGB(0.4, 0.4, 0.4)
+        canvas.drawString(MARGIN, MARGIN - 14, f"{title[:90]} · audit head {head[:16]}…")
+        label = f"Page {canvas.getPageNumber()} of "
+        # The total is a form defined once all pages exist; leave room for five digits.
+        x = (
+            width
+            - MARGIN
+            - canvas.stringWidth("00000", REGULAR, 7.5)
+            - canvas.stringWidth(label, REGULAR, 7.5)
+        )
+        canvas.drawString(x, MARGIN - 14, label)
+        canvas.translate(x + canvas.stringWidth(label, REGULAR, 7.5), MARGIN - 14)
+        canvas.doForm(FOOTER_FORM)
+        canvas.restoreState()
+
+    class ReportCanvas(Canvas):
+        def save(self) -> None:
+            self.beginForm(FOOTER_FORM)
+            self.setFont(REGULAR, 7.5)
+            self.setFillColorRGB(0.4, 0.4, 0.4)
+            self.drawString(0, 0, str(self.getPageNumber() - 1))
+            self.endForm()
+            super().save()
+
+    class ReportTemplate(BaseDocTemplate):
+        def afterFlowable(self, flowable: Any) -> None:
+            for text, key, level in getattr(flowable, "outline", ()):
+                self.canv.bookmarkPage(key)
+                self.canv.addOutlineEntry(
+                    plain_text(text)[:200], key, level=level, closed=level == 0 and key == "nodes"
+                )
+
+    keywords = ["AI model deployment", "approval", "audit report", "SOP"]
+    keywords += [k for k in (doc.request.model_name, doc.request.model_version) if k.strip()]
+    subject = "Deployment approval audit report"
+    if doc.request.model_name.strip():
+        subject += f" for {doc.request.model_name.strip()} {doc.request.model_version.strip()}".rstrip()
+    template = ReportTemplate(
+        str(out),
+        pagesize=portrait_size,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + footer_h,
+        title=title,
+        author=plain_text(doc.identity.owner.strip() or doc.request.requester.strip() or APP_NAME),
+        subject=plain_text(subject),
+        keywords=[plain_text(k) for k in keywords],
+        creator=f"{APP_NAME} {__version__}",
+        producer=f"{APP_NAME} {__version__} (reportlab)",
+    )
+    template.addPageTemplates(
+        [
+            PageTemplate(
+                "portrait",
+                [
+                    Frame(
+                        MARGIN,
+                        MARGIN + footer_h,
+                        pw,
+                        ph,
+                        id="p",
+                        leftPadding=0,
+                        rightPadding=0,
+                        topPadding=0,
+                        bottomPadding=0,
+                    )
+                ],
+                onPage=footer,
+                pagesize=portrait_size,
+            ),
+            PageTemplate(
+                "landscape",
+                [
+                    Frame(
+                        MARGIN,
+                        MARGIN + footer_h,
+                        lw,
+                        lh,
+                        id="l",
+                        leftPadding=0,
+                        rightPadding=0,
+                        topPadding=0,
+                        bottomPadding=0,
+                    )
+                ],
+                onPage=footer,
+                pagesize=landscape_size,
+            ),
+        ]
+    )
+
+    statuses = {n.id: node_status(n) for n in doc.nodes}
+    ctx = sec.Ctx(doc, styles, pw, lw, ph, exported_at, statuses, problems)
+    total = len(doc.nodes) + 1
+
+    def check() -> None:
+        if cancel is not None and cancel():
+            raise _Cancelled
+
+    def report(done: int) -> Callable[[], None]:
+        def tick() -> None:
+            check()
+            if progress is not None:
+                progress(done, total)
+
+        return tick
+
+    story: list[Any] = sec.cover(ctx)
+    story += [NextPageTemplate("landscape"), PageBreak()]
+    tiles = diagram_flowables(doc, lw, lh, f"Diagram: {title}")
+    story.append(sec.Heading("", styles.small, [("Diagram", "diagram", 0)]))
+    for i, tile in enumerate(tiles):
+        if i:
+            story.append(PageBreak())
+        if len(tiles) > 1:
+            story.append(sec.Heading("", styles.small, [(f"Part {i + 1}", f"diagram-{i + 1}", 1)]))
+        story.append(tile)
+    story += [NextPageTemplate("portrait"), PageBreak(), sec.Tick(report(0))]
+    story += sec.summary(ctx)
+    story += [PageBreak(), sec.Heading("Node records", styles.h1, [("Node records", "nodes", 0)])]
+    for i, node in enumerate(doc.nodes, start=1):
+        check()
+        story += sec.node_section(ctx, i, node, report(i))
+    roles_wide = len(doc.roles) > 7
+    if roles_wide:
+        story += [NextPageTemplate("landscape")]
+    story += [PageBreak()]
+    story += sec.role_matrix(ctx, lw if roles_wide else pw)
+    story += sec.problems_section(ctx)
+    if not roles_wide:
+        story += [NextPageTemplate("landscape")]
+    story += [PageBreak()]
+    story += sec.audit_trail(ctx)
+    template.build(story, canvasmaker=ReportCanvas)
+    if progress is not None:
+        progress(total, total)

@@ -1,0 +1,488 @@
+"""The PDF report's sections as platypus flowables: cover, summary, one section per node,
+role matrix, open problems and the audit trail.
+
+Headings carry their outline (bookmark) entries; ``Tick`` flowables report progress and give
+cancel a chance while the pages are laid out. Every user value goes through ``P``/``para_text``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+
+from sopdesigner.export.pdf_fonts import para_text
+from sopdesigner.export.pdf_styles import M, P, Styles, grid_table, human_size, key_value_table
+from sopdesigner.model.document import Document, Node, SignOff
+from sopdesigner.model.enums import NodeKind, Status
+from sopdesigner.model.status import DECISION_LABELS, STATUS_STYLES, active_signoffs, latest_by_role
+
+KIND_LABELS = {
+    NodeKind.START: "Start",
+    NodeKind.STEP: "Step",
+    NodeKind.CHECKPOINT: "Checkpoint",
+    NodeKind.DECISION: "Decision",
+    NodeKind.END: "End",
+    NodeKind.NOTE: "Note",
+}
+CHUNK_ROWS = 45  # long tables are split into chunks: reportlab's table splitting is quadratic
+
+
+class Heading(Paragraph):
+    """A heading that adds outline entries ``(title, key, level)`` where it lands."""
+
+    def __init__(self, markup: str, style: ParagraphStyle, outline: Sequence[tuple[str, str, int]]):
+        super().__init__(markup, style)
+        self.outline = list(outline)
+
+
+class Tick(Flowable):
+    """Zero-size marker whose drawing calls back: progress per node section, and cancel."""
+
+    def __init__(self, callback: Callable[[], None]):
+        super().__init__()
+        self.callback = callback
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return (0.0, 0.0)
+
+    def draw(self) -> None:
+        self.callback()
+
+
+@dataclass
+class Ctx:
+    doc: Document
+    styles: Styles
+    width: float  # portrait frame width
+    wide: float  # landscape frame width
+    height: float  # portrait frame height
+    exported_at: str
+    statuses: dict[str, Status]
+    problems: list[Any] | None
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _status_style(ctx: Ctx, status: Status) -> ParagraphStyle:
+    key = f"status-{status.value}"
+    if key not in ctx.styles.extra:
+        ctx.styles.extra[key] = ParagraphStyle(
+            key, parent=ctx.styles.cell, textColor=HexColor(STATUS_STYLES[status].text_on)
+        )
+    return ctx.styles.extra[key]
+
+
+def _status_cell(ctx: Ctx, status: Status) -> Paragraph:
+    style = STATUS_STYLES[status]
+    return M(para_text(f"{style.glyph} {style.label}"), _status_style(ctx, status))
+
+
+def _status_bg(status: Status, col: int, row: int) -> tuple:
+    return ("BACKGROUND", (col, row), (col, row), HexColor(STATUS_STYLES[status].colour))
+
+
+def _owner(ctx: Ctx, node: Node) -> str:
+    role = ctx.doc.owner_role(node)
+    return ctx.doc.role_name(role) if role else "—"
+
+
+def stamp(value: str | None) -> str:
+    """A stored UTC stamp for reading: ``2026-11-26 14:22:56Z`` (full precision stays in the JSON)."""
+    if not value:
+        return "—"
+    text = value.replace("T", " ", 1)
+    if "." in text and text.endswith("Z"):
+        text = text.split(".", 1)[0] + "Z"
+    return text
+
+
+def _chunks(rows: list, size: int = CHUNK_ROWS) -> Iterable[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _signoff_state(node: Node, s: SignOff) -> str:
+    if s.superseded:
+        return "Superseded"
+    if s.round != node.round:
+        return "Earlier round"
+    return "Active"
+
+
+# -- cover -------------------------------------------------------------------------------------
+def cover(ctx: Ctx) -> list[Flowable]:
+    d, s = ctx.doc, ctx.styles
+    out: list[Flowable] = [
+        Heading(para_text(d.title), s.title, [("Cover", "cover", 0)]),
+        M("AI model deployment approval — audit report", s.subtitle),
+        M("Final decision", s.h2),
+    ]
+    decisions = [n for n in d.nodes if n.kind is NodeKind.DECISION]
+    if decisions:
+        rows: list[list] = [[M("Decision", s.head), M("Status", s.head), M("Conditions", s.head)]]
+        extra = []
+        for r, node in enumerate(decisions, start=1):
+            status = ctx.statuses[node.id]
+            conds = [x for x in latest_by_role(node).values() if x.conditions.strip()]
+            cond_text = "\n".join(
+                f"{x.conditions.strip()} — {x.signer} ({d.role_name(x.role)})" for x in conds
+            )
+            rows.append(
+                [P(node.title, s.cell_bold), _status_cell(ctx, status), P(cond_text or "None", s.cell)]
+            )
+            extra.append(_status_bg(status, 1, r))
+        out.append(grid_table(rows, [170, 120, ctx.width - 290], zebra=False, extra=extra))
+    else:
+        out.append(M("This SOP has no decision node, so it records no final decision.", s.body))
+    req = d.request
+    out += [
+        M("Deployment request", s.h2),
+        key_value_table(
+            [
+                ("Model name", req.model_name),
+                ("Model version", req.model_version),
+                ("Purpose", req.purpose),
+                ("Intended use", req.intended_use),
+                ("Target environment", req.target_environment),
+                ("Scope", req.scope),
+                ("Requester", req.requester),
+            ],
+            s,
+            (120, ctx.width - 120),
+        ),
+        M("SOP identity", s.h2),
+        key_value_table(
+            [
+                ("SOP version", d.identity.sop_version),
+                ("Owner", d.identity.owner),
+                ("Effective date", d.identity.effective_date),
+                ("Next review date", d.identity.next_review_date),
+            ],
+            s,
+            (120, ctx.width - 120),
+        ),
+        M("This report", s.h2),
+        key_value_table(
+            [
+                ("Exported at (UTC)", ctx.exported_at),
+                ("Document id", d.id),
+                (
+                    "Document version",
+                    f"revision {len(d.audit)} (audit events), schema version {d.schema_version}",
+                ),
+            ],
+            s,
+            (120, ctx.width - 120),
+        ),
+        Spacer(1, 6),
+        M("<b>Audit head (SHA-256 of the last audit event):</b>", s.body),
+        M(para_text(d.audit_head), s.mono),
+        Spacer(1, 4),
+        M(
+            "The audit trail is a hash chain: each event's hash covers its content and the hash before "
+            "it, so the head above fixes the whole trail. <b>sopdesigner verify</b> "
+            "checks an audit package against it.",
+            s.small,
+        ),
+    ]
+    return out
+
+
+# -- summary -----------------------------------------------------------------------------------
+def summary(ctx: Ctx) -> list[Flowable]:
+    d, s = ctx.doc, ctx.styles
+    out: list[Flowable] = [Heading("Summary", s.h1, [("Summary", "summary", 0)])]
+    counts: dict[Status, int] = {}
+    for n in d.nodes:
+        if n.kind is not NodeKind.NOTE:
+            counts[ctx.statuses[n.id]] = counts.get(ctx.statuses[n.id], 0) + 1
+    tally = ", ".join(f"{STATUS_STYLES[st].glyph} {STATUS_STYLES[st].label}: {k}" for st, k in counts.items())
+    out.append(P(f"{len(d.nodes)} nodes, {len(d.edges)} connections, {len(d.roles)} roles. {tally}", s.body))
+    head = [
+        M(h, s.head) for h in ("#", "Node", "Kind", "Owner", "Status", "Checklist", "Evidence", "Sign-offs")
+    ]
+    widths = [22, 112, 52, 66, 84, 50, 48, ctx.width - 434]
+    body: list[tuple[list, Status]] = []
+    for i, n in enumerate(d.nodes, start=1):
+        done = sum(1 for item in n.checklist if item.done)
+        active = active_signoffs(n)
+        signed = "\n".join(
+            f"{x.signer} ({d.role_name(x.role)}): {DECISION_LABELS[x.decision]}" for x in active
+        )
+        older = len(n.signoffs) - len(active)
+        if older:
+            signed += f"\n(+{older} superseded)" if signed else f"({older} superseded)"
+        body.append(
+            (
+                [
+                    P(str(i), s.cell),
+                    P(n.title, s.cell_bold),
+                    P(KIND_LABELS[n.kind], s.cell),
+                    P(_owner(ctx, n), s.cell),
+                    _status_cell(ctx, ctx.statuses[n.id]) if n.kind is not NodeKind.NOTE else P("—", s.cell),
+                    P(f"{done}/{len(n.checklist)}" if n.checklist else "—", s.cell),
+                    P(str(len(n.evidence)), s.cell),
+                    P(signed or "—", s.cell),
+                ],
+                ctx.statuses[n.id] if n.kind is not NodeKind.NOTE else None,
+            )
+        )
+    for chunk in _chunks(body):
+        extra = [_status_bg(st, 4, r) for r, (_, st) in enumerate(chunk, start=1) if st is not None]
+        out.append(grid_table([head] + [row for row, _ in chunk], widths, extra=extra))
+    return out
+
+
+# -- one section per node ----------------------------------------------------------------------
+def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> list[Flowable]:
+    d, s = ctx.doc, ctx.styles
+    outline = [(f"{index}. {node.title}", f"node-{index}", 1)]
+    out: list[Flowable] = [
+        CondPageBreak(ctx.height * 0.3),
+        Tick(tick),
+        Heading(f"{index}. {para_text(node.title)}", s.h2, outline),
+    ]
+    status = ctx.statuses[node.id]
+    required = ", ".join(d.role_name(r) for r in node.required_roles) or "None"
+    status_cell = _status_cell(ctx, status) if node.kind is not NodeKind.NOTE else P("— (note)", s.cell)
+    rows = [
+        [
+            M("Kind", s.cell_bold),
+            P(KIND_LABELS[node.kind], s.cell),
+            M("Owner (lane)", s.cell_bold),
+            P(_owner(ctx, node), s.cell),
+        ],
+        [M("Status", s.cell_bold), status_cell, M("Review round", s.cell_bold), P(str(node.round), s.cell)],
+        [
+            M("Approvals required", s.cell_bold),
+            P(required, s.cell),
+            M("Node id", s.cell_bold),
+            P(node.id, s.cell),
+        ],
+    ]
+    extra = [
+        ("BACKGROUND", (0, 0), (0, -1), HexColor("#E4E8EE")),
+        ("BACKGROUND", (2, 0), (2, -1), HexColor("#E4E8EE")),
+    ]
+    if node.kind is not NodeKind.NOTE:
+        extra.append(_status_bg(status, 1, 1))
+    w = ctx.width
+    out.append(grid_table(rows, [90, w / 2 - 90, 80, w / 2 - 80], header=False, zebra=False, extra=extra))
+    out.append(Spacer(1, 4))
+    out.append(P(node.description, s.body) if node.description.strip() else M("No description.", s.small))
+    out += _checklist(ctx, node)
+    out += _evidence(ctx, node)
+    out += _signoffs(ctx, node)
+    return out
+
+
+def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
+    s = ctx.styles
+    out: list[Flowable] = [M("Checklist", s.h3)]
+    if not node.checklist:
+        return [*out, M("No checklist items.", s.small)]
+    rows: list[list] = [[M(h, s.head) for h in ("", "Item", "Required", "Ticked by", "When (UTC)")]]
+    for item in node.checklist:
+        rows.append(
+            [
+                M("☑" if item.done else "☐", s.centre),
+                P(item.text, s.cell),
+                P("Yes" if item.required else "No", s.cell),
+                P(item.done_by or "—", s.cell),
+                P(stamp(item.done_at), s.cell),
+            ]
+        )
+    for chunk in _chunks(rows[1:]):
+        out.append(grid_table([rows[0], *chunk], [18, ctx.width - 278, 46, 110, 104]))
+    return out
+
+
+def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
+    s = ctx.styles
+    out: list[Flowable] = [M("Evidence", s.h3)]
+    if not node.evidence:
+        return [*out, M("No evidence attached.", s.small)]
+    head = [M(h, s.head) for h in ("File name", "Title", "Category", "Size")]
+    pairs = []
+    for ev in node.evidence:
+        pairs.append(
+            [
+                [
+                    P(ev.filename, s.cell_bold),
+                    P(ev.title or "—", s.cell),
+                    P(ev.category or "—", s.cell),
+                    P(human_size(ev.size), s.cell),
+                ],
+                [
+                    M(
+                        f"SHA-256 {para_text(ev.sha256)} · added by {para_text(ev.added_by or '—')} at "
+                        f"{para_text(stamp(ev.added_at))}",
+                        s.cell_muted,
+                    ),
+                    "",
+                    "",
+                    "",
+                ],
+            ]
+        )
+    for chunk in _chunks(pairs, CHUNK_ROWS // 2):
+        rows = [head] + [row for pair in chunk for row in pair]
+        extra = [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows), 2)]
+        extra += [("LINEBELOW", (0, r), (-1, r), 0.4, HexColor("#FFFFFF")) for r in range(1, len(rows), 2)]
+        w = ctx.width
+        out.append(grid_table(rows, [w * 0.3, w * 0.3, w * 0.26, w * 0.14], zebra=False, extra=extra))
+    return out
+
+
+def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
+    d, s = ctx.doc, ctx.styles
+    out: list[Flowable] = [M("Sign-offs", s.h3)]
+    if not node.signoffs:
+        wanted = (
+            "awaiting " + ", ".join(d.role_name(r) for r in node.required_roles)
+            if node.required_roles
+            else ""
+        )
+        return [*out, P(f"No sign-offs recorded{'; ' + wanted if wanted else ''}.", s.small)]
+    head = [M(h, s.head) for h in ("Signer (printed name)", "Role", "Decision", "Time (UTC)", "State")]
+    pairs = []
+    for x in node.signoffs:
+        state = _signoff_state(node, x)
+        main = s.cell_bold if state == "Active" else s.cell_muted
+        body = s.cell if state == "Active" else s.cell_muted
+        detail = (
+            f"<b>Meaning:</b> {para_text(x.meaning or '—')} · <b>Comment:</b> {para_text(x.comment or '—')} · "
+            f"<b>Conditions:</b> {para_text(x.conditions or '—')} · round {x.round}"
+        )
+        pairs.append(
+            [
+                [
+                    P(x.signer, main),
+                    P(d.role_name(x.role), body),
+                    P(DECISION_LABELS[x.decision], body),
+                    P(stamp(x.at), body),
+                    P(state, body),
+                ],
+                [M(detail, body), "", "", "", ""],
+            ]
+        )
+    for chunk in _chunks(pairs, CHUNK_ROWS // 2):
+        rows = [head] + [row for pair in chunk for row in pair]
+        extra = [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows), 2)]
+        w = ctx.width
+        out.append(
+            grid_table(rows, [w * 0.27, w * 0.19, w * 0.2, w * 0.22, w * 0.12], zebra=False, extra=extra)
+        )
+    return out
+
+
+# -- role matrix and problems ------------------------------------------------------------------
+def role_matrix(ctx: Ctx, width: float) -> list[Flowable]:
+    d, s = ctx.doc, ctx.styles
+    out: list[Flowable] = [
+        Heading("Role matrix", s.h1, [("Role matrix", "roles", 0)]),
+        M(
+            "<b>O</b> owns the step (its lane) · <b>A</b> approves it (a required sign-off) · "
+            "<b>C</b> consulted (signed off without being required).",
+            s.small,
+        ),
+        Spacer(1, 4),
+    ]
+    roles = d.roles
+    if not roles:
+        return [*out, M("This SOP defines no roles.", s.body)]
+    first = min(160.0, width * 0.3)
+    col = (width - first) / len(roles)
+    head = [M("Step", s.head)] + [P(r.name, s.head) for r in roles]
+    rows = []
+    for n in d.nodes:
+        if n.kind is NodeKind.NOTE:
+            continue
+        owner = d.owner_role(n)
+        signers = {x.role for x in n.signoffs}
+        cells = []
+        for r in roles:
+            marks = ("O" if r.id == owner else "") + ("A" if r.id in n.required_roles else "")
+            if r.id in signers and r.id not in n.required_roles:
+                marks += "C"
+            cells.append(M(" ".join(marks), s.centre))
+        rows.append([P(n.title, s.cell), *cells])
+    for chunk in _chunks(rows):
+        out.append(grid_table([head, *chunk], [first] + [col] * len(roles)))
+    return out
+
+
+def problems_section(ctx: Ctx) -> list[Flowable]:
+    d, s = ctx.doc, ctx.styles
+    out: list[Flowable] = [Spacer(1, 10), Heading("Open problems", s.h1, [("Open problems", "problems", 0)])]
+    if ctx.problems is None:
+        return [*out, M("Validation was not available when this report was made.", s.body)]
+    if not ctx.problems:
+        return [*out, M("Validation found no open problems.", s.body)]
+    titles = {n.id: n.title for n in d.nodes}
+    head = [M(h, s.head) for h in ("Severity", "Code", "Problem", "Where")]
+    rows = []
+    for p in ctx.problems:
+        severity = getattr(p, "severity", "")
+        severity = getattr(severity, "value", severity)
+        where = ", ".join(titles.get(nid, nid) for nid in getattr(p, "node_ids", ()) or ())
+        rows.append(
+            [
+                P(str(severity).capitalize(), s.cell_bold),
+                P(getattr(p, "code", ""), s.cell),
+                P(getattr(p, "message", str(p)), s.cell),
+                P(where or "—", s.cell),
+            ]
+        )
+    for chunk in _chunks(rows):
+        out.append(grid_table([head, *chunk], [52, 110, ctx.width - 292, 130]))
+    return out
+
+
+# -- audit trail -------------------------------------------------------------------------------
+def _details_text(details: dict[str, Any], limit: int = 260) -> str:
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    text = text[1:-1] if text.startswith("{") else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def audit_trail(ctx: Ctx) -> list[Flowable]:
+    d, s = ctx.doc, ctx.styles
+    out: list[Flowable] = [
+        Heading("Audit trail", s.h1, [("Audit trail", "audit", 0)]),
+        M(
+            f"{len(d.audit)} events, oldest first. Each hash is the SHA-256 of the event's canonical JSON, "
+            "which includes the previous event's hash; the package's <i>audit-log.jsonl</i> holds them in full. "
+            f"Head: {para_text(d.audit_head)}",
+            s.body,
+        ),
+    ]
+    if not d.audit:
+        return [*out, M("No audit events recorded yet.", s.body)]
+    titles = {n.id: n.title for n in d.nodes}
+    head = [
+        M(h, s.head) for h in ("Seq", "Time (UTC)", "Actor", "Action", "Node", "Details", "Hash", "Previous")
+    ]
+    w = ctx.wide
+    widths = [30, 90, 84, 96, 96, w - 30 - 90 - 84 - 96 - 96 - 140, 70, 70]
+    rows = [
+        [
+            P(str(e.seq), s.cell),
+            P(stamp(e.at), s.cell),
+            P(e.actor, s.cell),
+            P(e.action, s.cell),
+            P(titles.get(e.node, e.node) if e.node else "—", s.cell),
+            P(_details_text(e.details), s.cell),
+            P(e.hash[:10] + "…", s.cell),
+            P(e.prev_hash[:10] + "…", s.cell_muted),
+        ]
+        for e in d.audit
+    ]
+    for chunk in _chunks(rows):
+        out.append(grid_table([head, *chunk], widths))
+    return out

@@ -1,0 +1,128 @@
+"""Paragraph and table styles of the PDF report, and small builders shared by its sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text, register_fonts
+
+INK = HexColor("#222222")
+MUTED = HexColor("#666666")
+RULE = HexColor("#B8B8B8")
+HEAD_FILL = HexColor("#E4E8EE")
+ZEBRA = HexColor("#F6F7F9")
+
+
+@dataclass
+class Styles:
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    body: ParagraphStyle
+    small: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_muted: ParagraphStyle
+    head: ParagraphStyle
+    mono: ParagraphStyle
+    centre: ParagraphStyle
+    extra: dict[str, ParagraphStyle] = field(default_factory=dict)
+
+
+def make_styles() -> Styles:
+    register_fonts()
+
+    def ps(
+        name: str, size: float, *, bold: bool = False, leading: float | None = None, **kw
+    ) -> ParagraphStyle:
+        return ParagraphStyle(
+            name,
+            fontName=BOLD if bold else REGULAR,
+            fontSize=size,
+            leading=leading or size * 1.25,
+            textColor=kw.pop("textColor", INK),
+            splitLongWords=1,
+            **kw,
+        )
+
+    return Styles(
+        title=ps("title", 24, bold=True, leading=29, spaceAfter=6),
+        subtitle=ps("subtitle", 12, leading=16, textColor=MUTED, spaceAfter=14),
+        h1=ps("h1", 16, bold=True, leading=20, spaceBefore=4, spaceAfter=8, keepWithNext=1),
+        h2=ps("h2", 12.5, bold=True, leading=16, spaceBefore=8, spaceAfter=4, keepWithNext=1),
+        h3=ps("h3", 10, bold=True, leading=13, spaceBefore=6, spaceAfter=3, keepWithNext=1),
+        body=ps("body", 9.5, leading=12.5, spaceAfter=4),
+        small=ps("small", 8, leading=10, textColor=MUTED),
+        cell=ps("cell", 7.8, leading=9.6),
+        cell_bold=ps("cell_bold", 7.8, bold=True, leading=9.6),
+        cell_muted=ps("cell_muted", 7.8, leading=9.6, textColor=MUTED),
+        head=ps("head", 7.8, bold=True, leading=9.6),
+        mono=ps("mono", 8.6, leading=11),
+        centre=ps("centre", 7.8, leading=9.6, alignment=TA_CENTER),
+    )
+
+
+def P(text: object, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of *user* text: always escaped, never markup."""
+    return Paragraph(para_text(text), style)
+
+
+def M(markup: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of the report's own markup; every user value inside must be para_text'd."""
+    return Paragraph(markup, style)
+
+
+def grid_table(
+    rows: list[list[Flowable | str]],
+    widths: list[float],
+    *,
+    header: bool = True,
+    zebra: bool = True,
+    extra: list[tuple] | None = None,
+) -> Table:
+    """The report's one table look: thin rules, a tinted header row repeated across pages."""
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+    cmds: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    if header:
+        cmds.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL))
+    if zebra:
+        start = 1 if header else 0
+        for r in range(start, len(rows)):
+            if (r - start) % 2:
+                cmds.append(("BACKGROUND", (0, r), (-1, r), ZEBRA))
+    table.setStyle(TableStyle(cmds + (extra or [])))
+    return table
+
+
+def key_value_table(pairs: list[tuple[str, object]], styles: Styles, widths: tuple[float, float]) -> Table:
+    """Labelled fields (label is ours, value is user text); empty values print as an em dash."""
+    rows: list[list[Flowable | str]] = [
+        [M(label, styles.cell_bold), P(value if str(value).strip() else "—", styles.cell)]
+        for label, value in pairs
+    ]
+    return grid_table(
+        rows, list(widths), header=False, zebra=False, extra=[("BACKGROUND", (0, 0), (0, -1), HEAD_FILL)]
+    )
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
