@@ -248,13 +248,13 @@ def _export_pdf(doc: Document, blobs: BlobSource, path: Path) -> None:
 
 
 def _export_package(doc: Document, blobs: BlobSource, path: Path) -> None:
-    from sopdesigner.export.package import write_package
-
     missing = missing_evidence(doc, blobs)
     if missing:
         raise DocumentFileError(
             f"The bytes of evidence '{missing[0]}' are not in this document, so no audit package was written."
         )
+    from sopdesigner.export.package import write_package
+
     write_package(doc, blobs, path)
 
 
