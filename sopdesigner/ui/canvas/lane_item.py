@@ -1,0 +1,121 @@
+"""``LaneItem``: one swimlane band with its role name in the header column (x < 0).
+
+Lanes alternate two subtle fills; the bottom border is a resize handle (the scene runs the
+gesture). The item draws a snapshot (role name, top, height, width) and never edits the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from sopdesigner.model.geometry import LANE_HEADER_WIDTH
+from sopdesigner.ui.canvas import text
+from sopdesigner.ui.canvas.style import Z_LANE, Theme
+
+BORDER_HIT = 4.0
+
+
+@dataclass(frozen=True)
+class LaneSnapshot:
+    id: str
+    role_id: str
+    role_name: str
+    index: int
+    top: float
+    height: float
+    width: float  # of the band, from x = 0 to the right
+
+
+class LaneItem(QGraphicsItem):
+    def __init__(self, snapshot: LaneSnapshot, theme: Theme):
+        super().__init__()
+        self.lane_id = snapshot.id
+        self._snap = snapshot
+        self._theme = theme
+        self._lines: list[str] | None = None
+        self.setZValue(Z_LANE)
+        self.setAcceptHoverEvents(True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    @property
+    def snapshot(self) -> LaneSnapshot:
+        return self._snap
+
+    def set_snapshot(self, snapshot: LaneSnapshot) -> None:
+        self.prepareGeometryChange()
+        self._snap = snapshot
+        self._lines = None
+        self.update()
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        s = self._snap
+        return QRectF(-LANE_HEADER_WIDTH, s.top, LANE_HEADER_WIDTH + s.width, s.height).adjusted(0, -1, 1, 1)
+
+    def header_rect(self) -> QRectF:
+        s = self._snap
+        return QRectF(-LANE_HEADER_WIDTH, s.top, LANE_HEADER_WIDTH, s.height)
+
+    def in_header(self, scene_pos: QPointF) -> bool:
+        return self.header_rect().contains(scene_pos)
+
+    def on_bottom_border(self, scene_pos: QPointF) -> bool:
+        s = self._snap
+        return (
+            abs(scene_pos.y() - (s.top + s.height)) <= BORDER_HIT
+            and -LANE_HEADER_WIDTH <= scene_pos.x() <= s.width
+        )
+
+    def hoverMoveEvent(self, event) -> None:
+        if self.on_bottom_border(event.scenePos()):
+            self.setCursor(Qt.CursorShape.SizeVerCursor)
+        else:
+            self.unsetCursor()
+        super().hoverMoveEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.unsetCursor()
+        super().hoverLeaveEvent(event)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        s, t = self._snap, self._theme
+        band = QRectF(0, s.top, s.width, s.height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(t.color("lane_fill_a" if s.index % 2 == 0 else "lane_fill_b"))
+        painter.drawRect(band)
+        header = self.header_rect()
+        painter.setBrush(t.color("lane_header_fill"))
+        painter.drawRect(header)
+        border = QPen(t.color("lane_border"), 1.0)
+        painter.setPen(border)
+        painter.drawLine(QPointF(-LANE_HEADER_WIDTH, s.top + s.height), QPointF(s.width, s.top + s.height))
+        painter.drawLine(QPointF(0, s.top), QPointF(0, s.top + s.height))
+        if s.index == 0:
+            painter.drawLine(QPointF(-LANE_HEADER_WIDTH, s.top), QPointF(s.width, s.top))
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < 0.3:
+            return
+        fm = text.metrics(13, True)
+        if self._lines is None:
+            max_lines = max(1, int((s.height - 12) // fm.height()))
+            self._lines = text.wrap(s.role_name, fm, LANE_HEADER_WIDTH - 20, min(max_lines, 4))
+        painter.setFont(text.font(13, True))
+        painter.setPen(t.color("lane_header_text"))
+        block = fm.height() * len(self._lines)
+        y = header.center().y() - block / 2
+        for line in self._lines:
+            painter.drawText(
+                QRectF(header.left() + 10, y, LANE_HEADER_WIDTH - 20, fm.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                line,
+            )
+            y += fm.height()

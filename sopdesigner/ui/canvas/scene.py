@@ -1,0 +1,589 @@
+"""``DiagramScene``: mirrors one document as items and turns gestures into ops.
+
+The scene keeps ``node_id → NodeItem`` / ``edge_id → EdgeItem`` / ``lane_id → LaneItem`` maps,
+builds items from model snapshots, and updates them only from ``controller.changes_applied``.
+Every edit goes through ``controller.execute(op)``; gestures are ``interactions`` objects.
+Editing commands (place, delete, copy/paste, align…) live in ``scene_commands``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from sopdesigner.errors import SopError
+from sopdesigner.model.document import Document
+from sopdesigner.model.enums import NodeKind
+from sopdesigner.model.geometry import GRID, LANE_HEADER_WIDTH, NODE_SIZES
+from sopdesigner.ops.base import Change, Op
+from sopdesigner.ui.canvas import scene_commands
+from sopdesigner.ui.canvas.edge_item import EdgeItem
+from sopdesigner.ui.canvas.header_item import HEADER_TOP, HeaderItem, HeaderSnapshot
+from sopdesigner.ui.canvas.inline_editor import InlineTitleEditor
+from sopdesigner.ui.canvas.interactions import (
+    DragNodesInteraction,
+    Interaction,
+    LaneResizeInteraction,
+    NewLinkInteraction,
+    ReconnectInteraction,
+)
+from sopdesigner.ui.canvas.lane_item import LaneItem, LaneSnapshot
+from sopdesigner.ui.canvas.legend_item import LegendItem
+from sopdesigner.ui.canvas.mime import NODE_KIND_MIME
+from sopdesigner.ui.canvas.node_item import NodeItem
+from sopdesigner.ui.canvas.snapshot import edge_snapshot, node_snapshot
+from sopdesigner.ui.canvas.style import Theme
+from sopdesigner.ui.controller import DocumentController
+
+MIN_LANE_WIDTH = 1200.0
+SCENE_MARGIN = 400.0  # room to drop nodes beyond the current content
+
+
+class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
+    #: (node_ids, edge_ids) after every selection change.
+    selection_changed_ids = Signal(list, list)
+    #: lane id: a lane header was clicked.
+    lane_selected = Signal(str)
+    #: node id, list of local file paths dropped onto that node.
+    files_dropped_on_node = Signal(str, list)
+    #: node id: a node body (not its title) was double-clicked.
+    node_activated = Signal(str)
+
+    def __init__(self, controller: DocumentController, theme: Theme, parent=None):
+        super().__init__(parent)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.theme = theme
+        self.controller: DocumentController | None = None
+        self._grid = True
+        self._snap = True
+        self._legend_visible = True
+        self._review = False
+        self._nodes: dict[str, NodeItem] = {}
+        self._edges: dict[str, EdgeItem] = {}
+        self._lanes: dict[str, LaneItem] = {}
+        self._header: HeaderItem | None = None
+        self._legend: LegendItem | None = None
+        self._interaction: Interaction | None = None
+        self._editor: InlineTitleEditor | None = None
+        self._lane_width = MIN_LANE_WIDTH
+        self.selectionChanged.connect(self._emit_selection)
+        self.set_controller(controller)
+
+    # -- document ---------------------------------------------------------------------------
+    @property
+    def document(self) -> Document:
+        assert self.controller is not None
+        return self.controller.document
+
+    def set_controller(self, controller: DocumentController) -> None:
+        """Show another document: drop every item and rebuild from the new controller's model."""
+        self.cancel_interaction()
+        self._close_editor()
+        if self.controller is not None:
+            self.controller.changes_applied.disconnect(self.apply_changes)
+        self.controller = controller
+        controller.changes_applied.connect(self.apply_changes)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.blockSignals(True)
+        try:
+            self.clear()
+            self._nodes.clear()
+            self._edges.clear()
+            self._lanes.clear()
+            doc = self.document
+            self._header = HeaderItem(HeaderSnapshot.of(doc), self.theme)
+            self.addItem(self._header)
+            self._legend = LegendItem(self.theme)
+            self._legend.setVisible(self._legend_visible)
+            self.addItem(self._legend)
+            names = {r.id: r.name for r in doc.roles}
+            lane_roles = {la.id: la.role for la in doc.lanes}
+            for node in doc.nodes:
+                self._add_node_item(node_snapshot(doc, node, names, lane_roles))
+            for edge in doc.edges:
+                self._add_edge_item(edge.id)
+            self._sync_lanes()
+        finally:
+            self.blockSignals(False)
+        self._emit_selection()
+
+    def apply_changes(self, changes: list[Change]) -> None:
+        """Reflect model changes (the only way the model reaches the items)."""
+        doc = self.document
+        index = {n.id: n for n in doc.nodes}
+        names = {r.id: r.name for r in doc.roles}
+        lane_roles = {la.id: la.role for la in doc.lanes}
+        lanes_dirty = False
+        refresh_all = False
+        edges_dirty: set[str] = set()
+        for ch in changes:
+            if ch.what == "node":
+                node = index.get(ch.id or "")
+                if ch.action == "removed" or node is None:
+                    self._remove_node_item(ch.id or "")
+                elif ch.action == "added" and ch.id not in self._nodes:
+                    self._add_node_item(node_snapshot(doc, node, names, lane_roles))
+                else:
+                    self._nodes[node.id].set_snapshot(node_snapshot(doc, node, names, lane_roles))
+                lanes_dirty = True
+            elif ch.what == "edge":
+                edges_dirty.add(ch.id or "")
+            elif ch.what in ("lane", "role"):
+                lanes_dirty = refresh_all = True
+            elif ch.what == "document" and self._header is not None:
+                self._header.set_snapshot(HeaderSnapshot.of(doc))
+        if edges_dirty:
+            edge_index = {e.id: e for e in doc.edges}
+            for eid in edges_dirty:
+                if eid in edge_index:
+                    self._add_edge_item(eid, edge_index[eid])
+                else:
+                    self._remove_edge_item(eid)
+        if refresh_all:
+            for node in doc.nodes:
+                self._nodes[node.id].set_snapshot(node_snapshot(doc, node, names, lane_roles))
+        if lanes_dirty:
+            self._sync_lanes()
+
+    def _add_node_item(self, snap) -> NodeItem:
+        item = NodeItem(snap, self.theme)
+        if self._review:
+            item.set_review_mode(True)
+        self.addItem(item)
+        self._nodes[snap.id] = item
+        return item
+
+    def _remove_node_item(self, node_id: str) -> None:
+        item = self._nodes.pop(node_id, None)
+        if item is None:
+            return
+        if self._editor is not None and self._editor.node_id == node_id:
+            self._close_editor()
+        for edge in list(item.edges):
+            self._remove_edge_item(edge.edge_id)
+        self.removeItem(item)
+
+    def _add_edge_item(self, edge_id: str, edge=None) -> None:
+        edge = edge or self.document.edge(edge_id)
+        src, dst = self._nodes.get(edge.source), self._nodes.get(edge.target)
+        if src is None or dst is None:
+            return
+        item = self._edges.get(edge_id)
+        if item is None:
+            item = EdgeItem(edge_snapshot(edge), src, dst, self.theme)
+            self.addItem(item)
+            self._edges[edge_id] = item
+        else:
+            item.set_snapshot(edge_snapshot(edge), src, dst)
+
+    def _remove_edge_item(self, edge_id: str) -> None:
+        item = self._edges.pop(edge_id, None)
+        if item is not None:
+            item.detach()
+            self.removeItem(item)
+
+    def _sync_lanes(self) -> None:
+        """Lane bands follow the model's order and heights, and stretch past the rightmost node."""
+        doc = self.document
+        right = max((it.scene_box().right() for it in self._nodes.values()), default=0.0)
+        self._lane_width = max(MIN_LANE_WIDTH, right + 240.0)
+        names = {r.id: r.name for r in doc.roles}
+        seen = set()
+        top = 0.0
+        for i, lane in enumerate(doc.lanes):
+            snap = LaneSnapshot(
+                lane.id, lane.role, names.get(lane.role, lane.role), i, top, lane.height, self._lane_width
+            )
+            item = self._lanes.get(lane.id)
+            if item is None:
+                item = LaneItem(snap, self.theme)
+                self.addItem(item)
+                self._lanes[lane.id] = item
+            elif item.snapshot != snap:
+                item.set_snapshot(snap)
+            seen.add(lane.id)
+            top += lane.height
+        for lane_id in [lid for lid in self._lanes if lid not in seen]:
+            self.removeItem(self._lanes.pop(lane_id))
+        self._update_scene_rect(top)
+
+    def _update_scene_rect(self, lanes_bottom: float) -> None:
+        rect = QRectF(
+            -LANE_HEADER_WIDTH,
+            HEADER_TOP,
+            LANE_HEADER_WIDTH + self._lane_width,
+            max(lanes_bottom, 0.0) - HEADER_TOP,
+        )
+        for it in (self._header, self._legend):
+            if it is not None:
+                rect = rect.united(it.boundingRect())
+        if self._nodes:
+            xs = [it.pos().x() for it in self._nodes.values()]
+            ys = [it.pos().y() for it in self._nodes.values()]
+            rect = rect.united(
+                QRectF(min(xs) - 120, min(ys) - 80, max(xs) - min(xs) + 240, max(ys) - min(ys) + 160)
+            )
+        self.setSceneRect(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN / 2, SCENE_MARGIN, SCENE_MARGIN))
+
+    def content_rect(self) -> QRectF:
+        """What an export or "fit" shows: header, legend, lanes and nodes (no drop margin)."""
+        rect = QRectF()
+        for it in self.items():
+            if isinstance(it, NodeItem | EdgeItem | LaneItem | HeaderItem) or (
+                isinstance(it, LegendItem) and it.isVisible()
+            ):
+                rect = rect.united(it.sceneBoundingRect())
+        return rect
+
+    # -- lookups ------------------------------------------------------------------------------
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def edge_item(self, edge_id: str) -> EdgeItem | None:
+        return self._edges.get(edge_id)
+
+    def lane_item(self, lane_id: str) -> LaneItem | None:
+        return self._lanes.get(lane_id)
+
+    def node_items(self) -> list[NodeItem]:
+        return list(self._nodes.values())
+
+    def node_item_at(self, pos: QPointF, exclude: QGraphicsItem | None = None) -> NodeItem | None:
+        for it in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder):
+            if it is not exclude and isinstance(it, NodeItem) and it.outline().contains(it.mapFromScene(pos)):
+                return it
+        return None
+
+    def selected_node_items(self) -> list[NodeItem]:
+        return [it for it in self._nodes.values() if it.isSelected()]
+
+    def selected_node_ids(self) -> list[str]:
+        return [it.node_id for it in self.selected_node_items()]
+
+    def selected_edge_ids(self) -> list[str]:
+        return [eid for eid, it in self._edges.items() if it.isSelected()]
+
+    def select_ids(self, node_ids, edge_ids=()) -> None:
+        nodes, edges = set(node_ids), set(edge_ids)
+        self.blockSignals(True)
+        try:
+            self.clearSelection()
+            for nid in nodes:
+                if nid in self._nodes:
+                    self._nodes[nid].setSelected(True)
+            for eid in edges:
+                if eid in self._edges:
+                    self._edges[eid].setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self._emit_selection()
+
+    def select_all(self) -> None:
+        self.select_ids(list(self._nodes), list(self._edges))
+
+    def _emit_selection(self) -> None:
+        self.selection_changed_ids.emit(self.selected_node_ids(), self.selected_edge_ids())
+
+    # -- display options -----------------------------------------------------------------------
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        for it in self.items():
+            if hasattr(it, "set_theme"):
+                it.set_theme(theme)
+        self.update()
+
+    def set_grid_visible(self, on: bool) -> None:
+        self._grid = on
+        self.update()
+
+    def grid_visible(self) -> bool:
+        return self._grid
+
+    def set_snap_to_grid(self, on: bool) -> None:
+        self._snap = on
+
+    def snap_to_grid(self) -> bool:
+        return self._snap
+
+    def set_legend_visible(self, on: bool) -> None:
+        self._legend_visible = on
+        if self._legend is not None:
+            self._legend.setVisible(on)
+
+    def legend_visible(self) -> bool:
+        return self._legend_visible
+
+    def set_review_mode(self, on: bool) -> None:
+        """Review mode: nodes cannot be moved or deleted, no ports, larger titles."""
+        self.cancel_interaction()
+        self._close_editor()
+        self._review = on
+        for it in self._nodes.values():
+            it.set_review_mode(on)
+
+    def review_mode(self) -> bool:
+        return self._review
+
+    # -- executing ops ------------------------------------------------------------------------
+    def execute(self, op: Op, merge_key: str | None = None) -> bool:
+        assert self.controller is not None
+        return self.controller.execute(op, merge_key=merge_key)
+
+    def execute_builder(self, build: Callable[[Document], Op], merge_key: str | None = None) -> bool:
+        """Build an op from the document and run it; a builder's refusal is reported like an op's."""
+        assert self.controller is not None
+        try:
+            op = build(self.document)
+        except SopError as err:
+            self.controller.error_raised.emit(str(err))
+            return False
+        return self.execute(op, merge_key)
+
+    # -- gestures -------------------------------------------------------------------------------
+    def interaction(self) -> Interaction | None:
+        return self._interaction
+
+    def interaction_ended(self, interaction: Interaction) -> None:
+        if self._interaction is interaction:
+            self._interaction = None
+
+    def cancel_interaction(self) -> None:
+        if self._interaction is not None:
+            self._interaction.cancel()
+        self._interaction = None
+
+    def mousePressEvent(self, event) -> None:
+        if self._interaction is not None:
+            event.accept()
+            return
+        pos = event.scenePos()
+        if self._editor is not None and not self._editor.sceneBoundingRect().contains(pos):
+            self._editor.finish(commit=True)
+        item = self.itemAt(pos, _transform_of(event))
+        if event.button() == Qt.MouseButton.LeftButton and not self._review:
+            started = self._start_gesture(item, pos)
+            if started is not None:
+                self._interaction = started
+                event.accept()
+                return
+        if event.button() == Qt.MouseButton.LeftButton and isinstance(item, LaneItem) and item.in_header(pos):
+            self.lane_selected.emit(item.lane_id)
+        super().mousePressEvent(event)
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and isinstance(item, NodeItem)
+            and not self._review
+            and item.isSelected()
+        ):
+            self._interaction = DragNodesInteraction(self, item, pos)
+
+    def _start_gesture(self, item: QGraphicsItem | None, pos: QPointF) -> Interaction | None:
+        for edge in self._edges.values():
+            if edge.isSelected():
+                end = edge.handle_at(pos)
+                if end is not None:
+                    return ReconnectInteraction(self, edge, end)
+        if isinstance(item, NodeItem):
+            side = item.port_at(pos)
+            if side is not None:
+                return NewLinkInteraction(self, item, side)
+        if item is None or isinstance(item, LaneItem):
+            for lane in self._lanes.values():
+                if lane.on_bottom_border(pos):
+                    s = lane.snapshot
+                    return LaneResizeInteraction(self, lane.lane_id, s.top, s.height, s.width)
+        return None
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._interaction is not None:
+            self._interaction.mouse_move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._interaction is not None:
+            self._interaction.mouse_release(event.scenePos())
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        pos = event.scenePos()
+        item = self.node_item_at(pos)
+        if item is not None and event.button() == Qt.MouseButton.LeftButton:
+            if not self._review and item.title_rect().contains(item.mapFromScene(pos)):
+                self.start_inline_edit(item.node_id)
+            else:
+                self.node_activated.emit(item.node_id)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if self._editor is not None:
+            super().keyPressEvent(event)
+            return
+        key = event.key()
+        if key == Qt.Key.Key_Escape and self._interaction is not None:
+            self.cancel_interaction()
+            event.accept()
+            return
+        arrows = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
+        if key in arrows and self.selected_node_ids():
+            step = GRID if self._snap else 1.0
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                step *= 5
+            dx, dy = arrows[key]
+            self.nudge_selection(dx * step, dy * step)
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selection()
+            event.accept()
+            return
+        if key == Qt.Key.Key_F2:
+            ids = self.selected_node_ids()
+            if len(ids) == 1:
+                self.start_inline_edit(ids[0])
+                event.accept()
+                return
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            self.select_all()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        from sopdesigner.ui.canvas.menus import context_menu
+
+        menu = context_menu(self, event.scenePos())
+        if menu is not None:
+            menu.exec(event.screenPos())
+            event.accept()
+            return
+        super().contextMenuEvent(event)
+
+    # -- drag and drop (palette kinds, evidence files) --------------------------------------------
+    def _drop_kind(self, event) -> NodeKind | None:
+        mime = event.mimeData()
+        if self._review or not mime.hasFormat(NODE_KIND_MIME):
+            return None
+        try:
+            return NodeKind(bytes(mime.data(NODE_KIND_MIME).data()).decode("utf-8").strip())
+        except ValueError:
+            return None
+
+    def _drop_files(self, event) -> tuple[NodeItem, list[str]] | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+        node = self.node_item_at(event.scenePos())
+        if not paths or node is None:
+            return None
+        return node, paths
+
+    def dragEnterEvent(self, event) -> None:
+        if self._drop_kind(event) is not None or event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._drop_kind(event) is not None or self._drop_files(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:
+        event.accept()
+
+    def dropEvent(self, event) -> None:
+        kind = self._drop_kind(event)
+        if kind is not None:
+            event.acceptProposedAction()
+            self.place_node(kind, event.scenePos())
+            return
+        files = self._drop_files(event)
+        if files is not None:
+            event.acceptProposedAction()
+            self.files_dropped_on_node.emit(files[0].node_id, files[1])
+            return
+        event.ignore()
+
+    # -- inline title editing ------------------------------------------------------------------
+    def start_inline_edit(self, node_id: str) -> None:
+        item = self._nodes.get(node_id)
+        if item is None or self._review:
+            return
+        self._close_editor()
+        rect = item.mapRectToScene(item.title_rect())
+        w = max(rect.width(), NODE_SIZES[item.kind][0] - 24)
+        rect = QRectF(item.pos().x() - w / 2, rect.top() - 2, w, rect.height() + 4)
+        editor = InlineTitleEditor(
+            node_id, item.snapshot.title, rect, self.theme, item._title_px(), self._editor_done
+        )
+        self._editor = editor
+        self.addItem(editor)
+        editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def inline_editor(self) -> InlineTitleEditor | None:
+        return self._editor
+
+    def _editor_done(self, editor: InlineTitleEditor, title: str | None) -> None:
+        if self._editor is editor:
+            self._editor = None
+        if editor.scene() is self:
+            self.removeItem(editor)
+        if title is not None and editor.node_id in self._nodes:
+            from sopdesigner.ops import SetNodeFields
+
+            self.execute(SetNodeFields(editor.node_id, {"title": title}))
+
+    def _close_editor(self) -> None:
+        if self._editor is not None:
+            self._editor.finish(commit=False)
+        self._editor = None
+
+    # -- background ---------------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, self.theme.color("background"))
+        if not self._grid:
+            return
+        scale = painter.worldTransform().m11()
+        step = GRID
+        while step * scale < 8:  # never draw a grid denser than 8 px on screen
+            step *= 5
+        pen = QPen(self.theme.color("grid"), 0)
+        painter.setPen(pen)
+        left = int(rect.left() // step) * step
+        top = int(rect.top() // step) * step
+        x = left
+        lines = []
+        from PySide6.QtCore import QLineF
+
+        while x < rect.right():
+            lines.append(QLineF(x, rect.top(), x, rect.bottom()))
+            x += step
+        y = top
+        while y < rect.bottom():
+            lines.append(QLineF(rect.left(), y, rect.right(), y))
+            y += step
+        painter.drawLines(lines)
+
+
+def _transform_of(event) -> QTransform:
+    widget = event.widget()
+    view = widget.parent() if widget is not None else None
+    if view is not None and hasattr(view, "transform"):
+        return view.transform()
+    return QTransform()

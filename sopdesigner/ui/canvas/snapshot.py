@@ -1,0 +1,89 @@
+"""Immutable snapshots of what an item draws, taken from the model by the scene.
+
+Items never see the pydantic objects: the scene reads the model once per change and hands
+each item a small frozen record, so an item can never write the model by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sopdesigner.model.document import Document, Edge, Node
+from sopdesigner.model.enums import Decision, EdgeKind, NodeKind, Status
+from sopdesigner.model.status import latest_by_role, node_status
+
+
+@dataclass(frozen=True)
+class RoleBadge:
+    role_id: str
+    name: str
+    abbrev: str
+    decision: Decision | None  # the role's latest active decision, None while pending
+
+
+@dataclass(frozen=True)
+class NodeSnapshot:
+    id: str
+    kind: NodeKind
+    title: str
+    owner: str
+    status: Status
+    checklist_done: int
+    checklist_total: int
+    evidence: int
+    roles: tuple[RoleBadge, ...]
+    x: float
+    y: float
+    lane: str | None
+
+
+@dataclass(frozen=True)
+class EdgeSnapshot:
+    id: str
+    source: str
+    target: str
+    label: str
+    kind: EdgeKind
+
+
+def abbreviate(name: str) -> str:
+    """Three letters that tell roles apart on a small badge ("Security" → "SEC", "Data Science" → "DS")."""
+    words = [w for w in name.replace("-", " ").split() if w]
+    if len(words) >= 2:
+        return "".join(w[0] for w in words[:3]).upper()
+    return (words[0][:3] if words else "?").upper()
+
+
+def node_snapshot(
+    doc: Document,
+    node: Node,
+    role_names: dict[str, str] | None = None,
+    lane_roles: dict[str, str] | None = None,
+) -> NodeSnapshot:
+    names = role_names if role_names is not None else {r.id: r.name for r in doc.roles}
+    lane_role = lane_roles.get(node.lane) if (lane_roles is not None and node.lane) else doc.owner_role(node)
+    latest = latest_by_role(node) if node.required_roles else {}
+    badges = tuple(
+        RoleBadge(
+            r, names.get(r, r), abbreviate(names.get(r, r)), latest[r].decision if r in latest else None
+        )
+        for r in node.required_roles
+    )
+    return NodeSnapshot(
+        id=node.id,
+        kind=node.kind,
+        title=node.title,
+        owner=names.get(lane_role, lane_role or "") if lane_role else "",
+        status=node_status(node),
+        checklist_done=sum(1 for i in node.checklist if i.done),
+        checklist_total=len(node.checklist),
+        evidence=len(node.evidence),
+        roles=badges,
+        x=node.position.x,
+        y=node.position.y,
+        lane=node.lane,
+    )
+
+
+def edge_snapshot(edge: Edge) -> EdgeSnapshot:
+    return EdgeSnapshot(edge.id, edge.source, edge.target, edge.label, edge.kind)

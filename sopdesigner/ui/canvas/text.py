@@ -1,0 +1,74 @@
+"""Text fitting for items: greedy word wrap into a box, eliding the last line, cached metrics.
+
+Nothing here draws; items call these once per layout (lazily, on the first detailed paint)
+and keep the result, because text layout is the costly part of painting a node.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from sopdesigner.ui.canvas.style import ui_font
+
+
+@cache
+def font(pixel_size: int, bold: bool = False) -> QFont:
+    return ui_font(pixel_size, bold=bold)
+
+
+@cache
+def metrics(pixel_size: int, bold: bool = False) -> QFontMetricsF:
+    return QFontMetricsF(font(pixel_size, bold))
+
+
+def elide(text: str, fm: QFontMetricsF, width: float) -> str:
+    return fm.elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0.0))
+
+
+def wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int) -> list[str]:
+    """Lines of ``text`` no wider than ``width``; at most ``max_lines``, the last one elided
+    when text is left over. Words longer than a line are broken, never clipped."""
+    if max_lines <= 0 or width <= 0:
+        return []
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    i = 0
+    while i < len(words):
+        word = words[i]
+        candidate = f"{current} {word}" if current else word
+        if fm.horizontalAdvance(candidate) <= width:
+            current = candidate
+            i += 1
+            continue
+        if not current:
+            # A single word wider than the line: break it where it stops fitting.
+            cut = max(1, _fit_chars(word, fm, width))
+            current, words[i] = word[:cut], word[cut:]
+            if not words[i]:
+                i += 1
+        lines.append(current)
+        current = ""
+        if len(lines) == max_lines:
+            break
+    if current and len(lines) < max_lines:
+        lines.append(current)
+        current = ""
+    if i < len(words) and lines:
+        # Text left over: the last line ends with an ellipsis rather than being cut silently.
+        lines[-1] = elide(" ".join([lines[-1], *words[i:]]), fm, width)
+    return lines
+
+
+def _fit_chars(word: str, fm: QFontMetricsF, width: float) -> int:
+    lo, hi = 1, len(word)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fm.horizontalAdvance(word[:mid]) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

@@ -1,0 +1,182 @@
+"""``DiagramView``: zoom (Ctrl+wheel around the cursor, pinch, keys), pan (space-drag, middle
+button), fit and zoom-to-selection, rubber-band selection and drops onto the scene.
+
+Tuned for large diagrams: minimal viewport updates, antialiasing, no background cache
+(a zoom repaints everything anyway).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtWidgets import QGraphicsView
+
+from sopdesigner.ui.canvas.scene import DiagramScene
+
+MIN_ZOOM = 0.05
+MAX_ZOOM = 6.0
+STEP = 1.25
+
+
+class DiagramView(QGraphicsView):
+    #: float: the zoom factor after a change (1.0 = 100 %).
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene: DiagramScene, parent=None):
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        self._space = False
+        self._pan_from: QPointF | None = None
+
+    def diagram_scene(self) -> DiagramScene:
+        scene = self.scene()
+        assert isinstance(scene, DiagramScene)
+        return scene
+
+    # -- zoom ------------------------------------------------------------------------------------
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom to ``factor`` (clamped), keeping the scene point under ``anchor`` (viewport px) still."""
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        current = self.zoom()
+        if abs(factor - current) < 1e-9:
+            return
+        if anchor is None:
+            anchor = QPointF(self.viewport().rect().center())
+        before = self.mapToScene(anchor.toPoint())
+        old_anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.scale(factor / current, factor / current)
+        after = self.mapToScene(anchor.toPoint())
+        delta = after - before
+        self.translate(delta.x(), delta.y())
+        self.setTransformationAnchor(old_anchor)
+        self.zoom_changed.emit(self.zoom())
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom() * STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom() / STEP)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(1.0)
+
+    def fit_to_window(self) -> None:
+        self._fit(self.diagram_scene().content_rect())
+
+    def zoom_to_selection(self) -> None:
+        rect = QRectF()
+        for it in self.diagram_scene().selectedItems():
+            rect = rect.united(it.sceneBoundingRect())
+        if rect.isNull():
+            self.fit_to_window()
+        else:
+            self._fit(rect.adjusted(-60, -60, 60, 60), max_zoom=2.0)
+
+    def _fit(self, rect: QRectF, max_zoom: float = 1.5) -> None:
+        if rect.isNull() or rect.isEmpty():
+            return
+        vp = self.viewport().rect()
+        factor = min((vp.width() - 16) / rect.width(), (vp.height() - 16) / rect.height())
+        factor = max(MIN_ZOOM, min(max_zoom, factor))
+        self.resetTransform()
+        self.scale(factor, factor)
+        self.centerOn(rect.center())
+        self.zoom_changed.emit(self.zoom())
+
+    def center_scene_pos(self) -> QPointF:
+        """The scene point at the centre of the viewport (where keyboard-inserted nodes go)."""
+        return self.mapToScene(self.viewport().rect().center())
+
+    # -- events ---------------------------------------------------------------------------------------
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120.0
+            if steps:
+                self.set_zoom(self.zoom() * (STEP**steps), event.position())
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def viewportEvent(self, event) -> bool:
+        if (
+            event.type() == QEvent.Type.NativeGesture
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
+            self.set_zoom(self.zoom() * (1.0 + event.value()), event.position())
+            return True
+        return super().viewportEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat() and self._editing_text() is False:
+            self._space = True
+            # While space is held the scene gets no clicks: the drag pans, it never moves a node.
+            self.setInteractive(False)
+            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+            event.accept()
+            return
+        if event.matches(QKeySequence.StandardKey.ZoomIn) or (
+            event.key() == Qt.Key.Key_Equal and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.zoom_in()
+            event.accept()
+            return
+        if event.matches(QKeySequence.StandardKey.ZoomOut):
+            self.zoom_out()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_0 and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.reset_zoom()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat() and self._space:
+            self._space = False
+            self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+            self.setInteractive(True)
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def _editing_text(self) -> bool:
+        return self.diagram_scene().inline_editor() is not None
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton and self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
