@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sopdesigner.errors import DocumentFileError, SopError
 from sopdesigner.model.document import Document
+from sopdesigner.storage.atomic import commit_file, temp_path_beside
 from sopdesigner.storage.blobs import Cancel, Progress, StoredBlob
 from sopdesigner.storage.document_file import DocumentFile
 from sopdesigner.storage.paths import autosave_dir
@@ -103,15 +104,26 @@ class Workspace:
         if self._file is not None and target == self.path and not self._file.file_is_gone_or_replaced():
             self._file.save(self.document, blobs=self)
         elif self._file is not None and target != self.path and not self._file.file_is_gone_or_replaced():
-            # Save As: copy the current file with the backup API (evidence included), then save
-            # the in-memory document into the copy.
-            self._file.copy_to(target)
-            new_file = DocumentFile.open(target)
+            # Save As: copy the current file with the backup API (evidence included), save the
+            # in-memory document into the copy, and only then rename it into place: a crash
+            # in between must not leave the old content under the new name.
             try:
-                new_file.save(self.document, blobs=self)
-            except BaseException:
-                new_file.close()
-                raise
+                staged = temp_path_beside(target, ".sop-part")
+            except OSError as err:
+                raise DocumentFileError(f"Cannot write in '{target.parent}': {err.strerror}.") from None
+            try:
+                self._file.copy_to(staged)
+                with DocumentFile.open(staged) as copy:
+                    copy.save(self.document, blobs=self)
+                try:
+                    commit_file(staged, target)
+                except OSError as err:
+                    raise DocumentFileError(f"'{target.name}' could not be written: {err.strerror or err}.") from None
+            finally:
+                for leftover in (staged, Path(str(staged) + "-journal")):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
+            new_file = DocumentFile.open(target)
             self._file.close()
             self._file = new_file
         else:
