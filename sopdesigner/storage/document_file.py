@@ -130,8 +130,8 @@ class DocumentFile:
     def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> DocumentFile:
         """Open after checking the file; refuses (without modifying it) anything untrustworthy."""
         p = Path(path)
-        version = check_header(p)
         journal = Path(str(p) + "-journal")
+        version = check_header(p, hot_journal=journal.exists())
         # A hot journal left by a crash must be rolled back, which needs write access.
         check_read_only = not journal.exists()
         try:

@@ -23,8 +23,12 @@ MAGIC = b"SQLite format 3\x00"
 CHECK_SECONDS = 60.0  # quick_check of a multi-GB evidence store stays well inside this
 
 
-def check_header(path: Path) -> int:
-    """Validate the database header; returns the file's schema version (user_version)."""
+def check_header(path: Path, *, hot_journal: bool = False) -> int:
+    """Validate the database header; returns the file's schema version (user_version).
+
+    With ``hot_journal`` (a ``-journal`` left by a crash mid-commit) the size checks are
+    skipped: page 1 may already carry the new page count while later pages were never
+    written. SQLite rolls the journal back on the first read and ``quick_check`` follows."""
     name = path.name
     try:
         with open(path, "rb") as f:
@@ -56,9 +60,9 @@ def check_header(path: Path) -> int:
         struct.unpack(">I", header[24:28])[0],
         struct.unpack(">I", header[92:96])[0],
     )
-    if change_counter == version_valid_for and page_count and size < page_count * page_size:
+    if not hot_journal and change_counter == version_valid_for and page_count and size < page_count * page_size:
         raise DamagedDocumentError(f"'{name}' is damaged: the file is truncated.")
-    if size % page_size:
+    if not hot_journal and size % page_size:
         raise DamagedDocumentError(f"'{name}' is damaged: its size is not a whole number of pages.")
     (user_version,) = struct.unpack(">I", header[60:64])
     if user_version > SCHEMA_VERSION:
