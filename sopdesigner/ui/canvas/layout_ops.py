@@ -35,7 +35,8 @@ Positions = dict[str, tuple[float, float]]
 
 
 def snap(value: float, grid: float = GRID) -> float:
-    return round(value / grid) * grid
+    """The nearest grid line (halves round up, not to even, so snapping never looks random)."""
+    return math.floor(value / grid + 0.5) * grid
 
 
 def _tops(lanes: Iterable[tuple[str, float]]) -> dict[str, float]:

@@ -144,7 +144,10 @@ class NodeItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._snap = snapshot
             self._build_geometry()
+        status_changed = snapshot.status is not self._snap.status
         self._snap = snapshot
+        if status_changed:
+            self._build_pens()
         self._layout = None
         if (self.pos().x(), self.pos().y()) != (snapshot.x, snapshot.y):
             self.setPos(snapshot.x, snapshot.y)
