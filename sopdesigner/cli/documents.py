@@ -175,7 +175,8 @@ def _import_package(src: Path, out: Path, args: argparse.Namespace) -> int:
 
     report = verify_package(src)
     if not report.intact:
-        raise ImportRefusedError(f"{src.name} is not intact, so it was not imported: {report.problems[0]}")
+        first = report.problems[0] if report.problems else report.summary
+        raise ImportRefusedError(f"'{src.name}' was not imported because it is {report.status}: {first}")
     sha = _sha256_of(src)
     with tempfile.TemporaryDirectory(prefix="sopdesigner-import-") as tmp:
         doc, blobs = read_package(src, Path(tmp))
