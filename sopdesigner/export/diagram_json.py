@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from sopdesigner.errors import ImportRefusedError
-from sopdesigner.model.audit import verify_chain
+from sopdesigner.model.audit import verify_events
 from sopdesigner.model.document import SCHEMA_VERSION, Document
 from sopdesigner.model.enums import Status
 from sopdesigner.model.ids import new_id
@@ -157,7 +157,8 @@ def _load(data: bytes | str, source: str) -> Document:
     if problem:
         raise refuse(problem)
     if doc.audit:
-        chain = verify_chain(events)  # the events exactly as given, not as pydantic read them
+        # Verify what will be stored: if pydantic coerced any value the author hashed, it fails.
+        chain = verify_events(doc.audit)
         if chain is not None:
             msg = chain.message.rstrip(".")
             raise refuse(msg[0].lower() + msg[1:])
@@ -175,8 +176,9 @@ def _too_deep(value: Any, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: list[Any]
         if isinstance(item, dict):
-            children = item.values()
+            children = list(item.values())
         elif isinstance(item, list):
             children = item
         else:
@@ -240,14 +242,13 @@ def _integrity_problem(doc: Document) -> str | None:
                 return f"node '{node.id}' requires role '{role}', which does not exist"
         if len(set(node.required_roles)) != len(node.required_roles):
             return f"node '{node.id}' lists a required role twice"
-        for what, items in (
-            ("checklist item", node.checklist),
-            ("evidence", node.evidence),
-            ("sign-off", node.signoffs),
+        for part, part_ids in (
+            ("checklist item", [i.id for i in node.checklist]),
+            ("evidence", [e.id for e in node.evidence]),
+            ("sign-off", [s.id for s in node.signoffs]),
         ):
-            ids = [i.id for i in items]
-            if len(set(ids)) != len(ids):
-                return f"node '{node.id}' uses a {what} id twice"
+            if len(set(part_ids)) != len(part_ids):
+                return f"node '{node.id}' uses a {part} id twice"
     for edge in doc.edges:
         for end in (edge.source, edge.target):
             if end not in nodes:

@@ -261,6 +261,22 @@ def test_tampered_audit_event_is_refused(recorded):
     assert load_diagram(_mutated(recorded, rehash_without_link)).audit[3].actor == "Mallory"
 
 
+def test_a_chain_hashed_over_values_pydantic_would_coerce_is_refused(recorded):
+    from sopdesigner.model.audit import event_hash
+
+    def seq_as_bool(data):
+        # ``true == 1`` in Python, so the chain verifies as written; but pydantic stores seq 1,
+        # whose hash differs from the one the author wrote. What is stored must verify.
+        chain = data["audit"]
+        chain[0]["seq"] = True
+        for i, event in enumerate(chain):
+            if i:
+                event["prev_hash"] = chain[i - 1]["hash"]
+            event["hash"] = event_hash(event)
+
+    _refused(_mutated(recorded, seq_as_bool), "audit event 1 was altered")
+
+
 def test_huge_nesting_is_refused(doc):
     deep = "[" * 200_000 + "]" * 200_000
     _refused(deep, "nested too deeply")
