@@ -48,6 +48,14 @@ class ExportWorker(QThread):
         except (SopError, OSError) as err:
             self._remove_partial(existed)
             self.failed.emit(error_sentence(err))
+        except ImportError:
+            self.failed.emit("This export is not available in this build.")
+        except Exception as err:
+            self._remove_partial(existed)
+            from sopdesigner.ui.crash import write_crash_log
+
+            log = write_crash_log(type(err), err, err.__traceback__)
+            self.failed.emit(f"The export failed unexpectedly; the details are in {log}.")
         else:
             self.succeeded.emit(str(self.path))
 
@@ -107,6 +115,9 @@ class ExportFlows(QObject):
             fn()
         except (SopError, OSError) as err:
             self._failed(error_sentence(err))
+            return
+        except ImportError:
+            self._failed("This export is not available in this build.")
             return
         self._done(str(path), what)
 

@@ -71,7 +71,9 @@ def template_preview(template_id: str, document: Document | None = None) -> QPix
             )
             p.end()
     except (ImportError, SopError, OSError) as err:
+        # Not cached: the next start page tries again.
         _log.warning("no preview for template %s: %s", template_id, err)
+        return pix
     _preview_cache[template_id] = pix
     return pix
 

@@ -45,8 +45,11 @@ def test_node_title_edit_is_one_undoable_op(qtbot, panel, controller):
 
 def test_required_roles_checkbox_and_kind_and_lane(panel, controller):
     panel.show_selection(["validate"], [])
-    legal_row = next(i for i in range(panel.node_roles.count())
-                     if panel.node_roles.item(i).data(Qt.ItemDataRole.UserRole) == "legal")
+    legal_row = next(
+        i
+        for i in range(panel.node_roles.count())
+        if panel.node_roles.item(i).data(Qt.ItemDataRole.UserRole) == "legal"
+    )
     panel.node_roles.item(legal_row).setCheckState(Qt.CheckState.Checked)
     assert controller.document.node("validate").required_roles == ["legal"]
     panel.node_kind.setCurrentIndex(panel.node_kind.findData("checkpoint"))
@@ -133,7 +136,9 @@ class _P:
 def test_problems_panel_lists_errors_first_and_click_emits_targets(qtbot):
     panel = ProblemsPanel()
     qtbot.addWidget(panel)
-    panel.set_problems([_P("warning", "No evidence", ("risk",)), _P("error", "Unreachable", ("decide",), ("e1",))])
+    panel.set_problems(
+        [_P("warning", "No evidence", ("risk",)), _P("error", "Unreachable", ("decide",), ("e1",))]
+    )
     assert panel.list.item(0).text() == "Error: Unreachable"
     assert panel.summary.text() == "1 error, 1 warning"
     with qtbot.waitSignal(panel.problem_activated) as sig:

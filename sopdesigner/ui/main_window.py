@@ -1,0 +1,561 @@
+"""``MainWindow``: the editor window — menus and tool bar (from the action table), the start
+page or the canvas, dockable panels, the status bar, and the glue that switches documents.
+File flows live in ``ui/files.py``, exports in ``ui/export_dialog.py``."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from sopdesigner import APP_NAME
+from sopdesigner.errors import SopError
+from sopdesigner.model.document import Document, Lane, Role
+from sopdesigner.model.enums import NodeKind
+from sopdesigner.model.geometry import lane_bands
+from sopdesigner.model.ids import slugify
+from sopdesigner.ops.base import Change
+from sopdesigner.ops.batch import Batch
+from sopdesigner.ops.lanes import AddLane, AddRole
+from sopdesigner.storage.settings import Settings, load_settings, save_settings
+from sopdesigner.storage.workspace import Workspace
+from sopdesigner.ui import help_dialogs
+from sopdesigner.ui.actions import MENU_NAMES, build_actions
+from sopdesigner.ui.canvas.scene import DiagramScene
+from sopdesigner.ui.canvas.style import theme_named
+from sopdesigner.ui.canvas.view import DiagramView
+from sopdesigner.ui.controller import DocumentController
+from sopdesigner.ui.export_dialog import ExportFlows
+from sopdesigner.ui.files import FileFlows
+from sopdesigner.ui.find_dialog import FindDialog
+from sopdesigner.ui.panels.history_panel import HistoryPanel
+from sopdesigner.ui.panels.palette_panel import PalettePanel
+from sopdesigner.ui.panels.problems_panel import ProblemsPanel, summary_text
+from sopdesigner.ui.panels.properties_panel import PropertiesPanel
+from sopdesigner.ui.start_page import StartPage
+from sopdesigner.ui.theme import apply_theme
+
+_log = logging.getLogger(__name__)
+VALIDATION_DELAY_MS = 300
+
+
+def _placeholder_document() -> Document:
+    return Document(id="no-document", title="")
+
+
+class MainWindow(QMainWindow):
+    #: A different document (controller) is now shown, or none.
+    document_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.settings: Settings = load_settings()
+        self.workspace: Workspace | None = None
+        self.controller: DocumentController | None = None
+        self._saved_audit_len = 0
+        self._selection_counts = (0, 0)
+        self._forced_modified = False
+        self.problems: list[Any] | None = None
+        self.undo_group = QUndoGroup(self)
+        # The scene always exists (panels and add-ons connect to it); with no document it
+        # shows an empty placeholder and the start page covers it.
+        self._placeholder = DocumentController(_placeholder_document(), "nobody", self)
+        self.effective_theme = "light"
+        self.scene = DiagramScene(self._placeholder, theme_named("light"), self)
+        self.view = DiagramView(self.scene, self)
+        self.view.setObjectName("diagram_view")
+        self.view.setAccessibleName("Diagram")
+        self.start_page = StartPage(self)
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.start_page)
+        self.central.addWidget(self.view)
+        self.setCentralWidget(self.central)
+        self.files = FileFlows(self)
+        self.exports = ExportFlows(self)
+        self.find_dialog: FindDialog | None = None
+        self._build_menus()
+        self._build_panels()
+        self._build_status_bar()
+        self._validation_timer = QTimer(self)
+        self._validation_timer.setSingleShot(True)
+        self._validation_timer.setInterval(VALIDATION_DELAY_MS)
+        self._validation_timer.timeout.connect(self.run_validation)
+        self._connect_scene()
+        self.start_page.open_requested.connect(self.open_path)
+        self.start_page.open_dialog_requested.connect(self.files.open_dialog)
+        self.start_page.document_requested.connect(self.new_from_document)
+        self.start_page.recent_missing.connect(self.files.forget_recent)
+        self.apply_settings()
+        self.resize(1400, 900)
+        self._restore_geometry()
+        self.install_workspace(None)
+        if importlib.util.find_spec("sopdesigner.ui.records") is not None:
+            records = importlib.import_module("sopdesigner.ui.records")
+            if hasattr(records, "install"):
+                records.install(self)
+
+    # ---- construction --------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menus: dict[str, QMenu] = {}
+        for name in MENU_NAMES:
+            menu = bar.addMenu(f"&{name}")
+            menu.setObjectName(f"menu_{name.lower()}")
+            self.menus[name] = menu
+        self.actions = build_actions(self, self.menus)
+        # Undo/Redo follow the active document's stack through the undo group.
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        self.undo_action.setObjectName("action_undo")
+        self.undo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        self.undo_action.setToolTip("Undo the last edit")
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
+        self.redo_action.setObjectName("action_redo")
+        self.redo_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+        self.redo_action.setToolTip("Redo the last undone edit")
+        first = self.menus["Edit"].actions()[0]
+        self.menus["Edit"].insertActions(first, [self.undo_action, self.redo_action])
+        self.actions["undo"], self.actions["redo"] = self.undo_action, self.redo_action
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setObjectName("menu_recent")
+        self.menus["File/Open recent"] = self.recent_menu
+        self.menus["File"].insertMenu(self.actions["save"], self.recent_menu)
+        self.panels_menu = self.menus["View"].addMenu("&Panels")
+        self.panels_menu.setObjectName("menu_panels")
+        self.menus["View/Panels"] = self.panels_menu
+        self.toolbar = QToolBar("Main tool bar", self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        from sopdesigner.ui.actions import ACTIONS
+
+        for spec in ACTIONS:
+            if spec.toolbar:
+                if spec.key in ("save", "zoom_in"):
+                    self.toolbar.addSeparator()
+                self.toolbar.addAction(self.actions[spec.key])
+            if spec.key == "save":
+                self.toolbar.addAction(self.undo_action)
+                self.toolbar.addAction(self.redo_action)
+        self.addToolBar(self.toolbar)
+        toggle = self.toolbar.toggleViewAction()
+        toggle.setObjectName("action_panel_main_toolbar")
+        toggle.setToolTip("Show or hide the tool bar")
+        self.panels_menu.addAction(toggle)
+
+    def _build_panels(self) -> None:
+        self.palette_panel = PalettePanel(self)
+        self.palette_panel.insert_requested.connect(self.insert_node)
+        self.properties_panel = PropertiesPanel(self)
+        self.problems_panel = ProblemsPanel(self)
+        self.problems_panel.problem_activated.connect(self.select_and_centre)
+        self.history_panel = HistoryPanel(self.undo_group, self)
+        self.add_panel(self.palette_panel, "Palette", "palette_dock", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_panel(self.properties_panel, "Properties", "properties_dock")
+        self.add_panel(
+            self.problems_panel, "Problems", "problems_dock", Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        history = self.add_panel(
+            self.history_panel, "History", "history_dock", Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        history.hide()
+
+    def add_panel(
+        self,
+        widget: QWidget,
+        title: str,
+        object_name: str,
+        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
+    ) -> QDockWidget:
+        """Dock ``widget`` and add its toggle to View → Panels."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(object_name)
+        dock.setAccessibleName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        toggle.setObjectName(f"action_panel_{object_name}")
+        toggle.setToolTip(f"Show or hide the {title.lower()} panel")
+        self.panels_menu.addAction(toggle)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.problems_button = QToolButton(self)
+        self.problems_button.setObjectName("status_problems")
+        self.problems_button.setAutoRaise(True)
+        self.problems_button.setToolTip("Show the problems panel")
+        self.problems_button.clicked.connect(lambda: self.show_panel("problems_panel"))
+        self.selection_label = QLabel(self)
+        self.selection_label.setObjectName("status_selection")
+        self.zoom_label = QLabel(self)
+        self.zoom_label.setObjectName("status_zoom")
+        self.saved_label = QLabel(self)
+        self.saved_label.setObjectName("status_saved")
+        for w in (self.problems_button, self.selection_label, self.zoom_label, self.saved_label):
+            bar.addPermanentWidget(w)
+        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{round(z * 100)} %"))
+
+    def _connect_scene(self) -> None:
+        self.scene.selection_changed_ids.connect(self._selection_changed)
+        self.scene.lane_selected.connect(self.properties_panel.show_lane)
+        self.undo_group.cleanChanged.connect(lambda _clean: self.update_modified())
+
+    # ---- documents -----------------------------------------------------------------------------
+    def install_workspace(self, workspace: Workspace | None, *, modified: bool = False) -> None:
+        """Show ``workspace`` (or the start page when None). Never closes the old one: the
+        caller decides whether it was saved or discarded."""
+        old = self.controller
+        if old is not None:
+            old.changes_applied.disconnect(self._document_edited)
+            old.audit_appended.disconnect(self._audit_appended)
+            old.error_raised.disconnect(self._edit_refused)
+            self.undo_group.removeStack(old.undo_stack)
+            old.deleteLater()
+        self.workspace = workspace
+        self._forced_modified = modified
+        if workspace is None:
+            self.controller = None
+            self.scene.set_controller(self._placeholder)
+            self.show_start_page()
+            self.problems = None
+            self.problems_panel.set_problems(None)
+        else:
+            actor = self.settings.user_name or None
+            self.controller = DocumentController(workspace.document, actor, self)
+            self.controller.changes_applied.connect(self._document_edited)
+            self.controller.audit_appended.connect(self._audit_appended)
+            self.controller.error_raised.connect(self._edit_refused)
+            self.undo_group.addStack(self.controller.undo_stack)
+            self.undo_group.setActiveStack(self.controller.undo_stack)
+            self._saved_audit_len = len(workspace.document.audit)
+            self.scene.set_controller(self.controller)
+            self.central.setCurrentWidget(self.view)
+            QTimer.singleShot(0, self.view.fit_to_window)
+            self.run_validation()
+        self.properties_panel.set_controller(self.controller)
+        self._selection_changed([], [])
+        self.update_modified()
+        self.document_changed.emit()
+
+    def show_start_page(self) -> None:
+        self.central.setCurrentWidget(self.start_page)
+        self.start_page.refresh()
+
+    def open_path(self, path: str | Path) -> bool:
+        return self.files.open_path(path)
+
+    def new_from_document(self, doc: Document) -> None:
+        self.files.new_from_document(doc)
+
+    def is_modified(self) -> bool:
+        if self.controller is None:
+            return False
+        return (
+            self._forced_modified
+            or not self.controller.undo_stack.isClean()
+            or len(self.controller.document.audit) != self._saved_audit_len
+        )
+
+    def mark_saved(self) -> None:
+        if self.controller is not None:
+            self.controller.undo_stack.setClean()
+            self._saved_audit_len = len(self.controller.document.audit)
+        self._forced_modified = False
+        self.update_modified()
+
+    def document_display_name(self) -> str:
+        if self.workspace is None:
+            return ""
+        if self.workspace.path is not None:
+            return self.workspace.path.name
+        return self.workspace.document.title or "Untitled"
+
+    def update_modified(self) -> None:
+        modified = self.is_modified()
+        if self.workspace is None:
+            self.setWindowTitle(APP_NAME)
+            self.saved_label.setText("")
+        else:
+            self.setWindowTitle(f"{self.document_display_name()}[*] — {APP_NAME}")
+            self.saved_label.setText("Modified" if modified else "Saved")
+        self.setWindowModified(modified)
+        self._update_enabled()
+
+    def _document_edited(self, changes: list[Change]) -> None:
+        self.update_modified()
+        self.files.document_edited()
+        self._validation_timer.start()
+
+    def _audit_appended(self, _events: list) -> None:
+        self.update_modified()
+        self.files.document_edited()
+
+    def _edit_refused(self, message: str) -> None:
+        self.show_status(message, 8000)
+
+    # ---- status, validation, selection -----------------------------------------------------
+    def show_status(self, message: str, timeout_ms: int = 5000) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def run_validation(self) -> None:
+        if self.controller is None:
+            return
+        try:
+            from sopdesigner.rules.validation import validate
+        except ImportError:
+            self.problems_button.setText("")
+            return
+        try:
+            self.problems = list(validate(self.controller.document))
+        except Exception as err:
+            # A bug in the rules must not stop anyone opening or editing a document.
+            _log.exception("validation failed")
+            self.problems_button.setText("Validation unavailable")
+            self.show_status(f"Validation failed unexpectedly: {err}", 10_000)
+            return
+        self.problems_panel.set_problems(self.problems)
+        self.problems_button.setText(summary_text(self.problems))
+
+    def _selection_changed(self, node_ids: list[str], edge_ids: list[str]) -> None:
+        self.properties_panel.show_selection(node_ids, edge_ids)
+        n, e = len(node_ids), len(edge_ids)
+        parts = ([f"{n} node{'s' if n != 1 else ''}"] if n else []) + (
+            [f"{e} connector{'s' if e != 1 else ''}"] if e else []
+        )
+        self.selection_label.setText(", ".join(parts) + " selected" if parts else "")
+        self._update_enabled(n, e)
+
+    def _update_enabled(self, nodes: int | None = None, edges: int | None = None) -> None:
+        from sopdesigner.ui.actions import ACTIONS
+
+        if nodes is None or edges is None:
+            nodes, edges = self._selection_counts
+        self._selection_counts = (nodes, edges)
+
+        has_doc = self.controller is not None
+        rule = {
+            "always": True,
+            "document": has_doc,
+            "selection": has_doc and nodes + edges > 0,
+            "nodes2": has_doc and nodes >= 2,
+            "nodes3": has_doc and nodes >= 3,
+        }
+        for spec in ACTIONS:
+            self.actions[spec.key].setEnabled(rule[spec.enabled_when])
+        self.actions["revert"].setEnabled(
+            has_doc and self.workspace is not None and self.workspace.path is not None
+        )
+        self.palette_panel.setEnabled(has_doc)
+
+    def select_and_centre(self, node_ids: list[str], edge_ids: list[str]) -> None:
+        if self.controller is None:
+            return
+        self.scene.select_ids(node_ids, edge_ids)
+        self.view.zoom_to_selection() if len(node_ids) + len(edge_ids) > 1 else self._centre_on(
+            node_ids, edge_ids
+        )
+
+    def _centre_on(self, node_ids: list[str], edge_ids: list[str]) -> None:
+        item = self.scene.node_item(node_ids[0]) if node_ids else None
+        if item is not None:
+            self.view.centerOn(item)
+        elif edge_ids:
+            self.view.zoom_to_selection()
+
+    # ---- commands (called by the action table) ------------------------------------------------
+    def edit_cut(self) -> None:
+        self.edit_copy()
+        self.scene.delete_selection()
+
+    def edit_copy(self) -> None:
+        mime = self.scene.copy_selection()
+        if mime is not None:
+            QGuiApplication.clipboard().setMimeData(mime)
+
+    def edit_paste(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is not None:
+            self.scene.paste(mime, self.view.center_scene_pos())
+
+    def edit_duplicate(self) -> None:
+        self.scene.duplicate_selection()
+
+    def edit_delete(self) -> None:
+        self.scene.delete_selection()
+
+    def edit_select_all(self) -> None:
+        self.scene.select_all()
+
+    def insert_node(self, kind: str) -> None:
+        if self.controller is None:
+            return
+        node_id = self.scene.place_node(NodeKind(kind), self.view.center_scene_pos())
+        if node_id:
+            self.scene.select_ids([node_id])
+
+    def add_lane(self) -> None:
+        c = self.controller
+        if c is None:
+            return
+        name, ok = QInputDialog.getText(
+            self, "Add lane", "Role of the new lane (an existing role name, or a new one):"
+        )
+        name = name.strip()
+        if not ok or not name:
+            return
+        role = next((r for r in c.document.roles if r.name.lower() == name.lower()), None)
+        ops: list[Any] = []
+        if role is None:
+            role = Role(id=slugify(name, {r.id for r in c.document.roles}, fallback="role"), name=name)
+            ops.append(AddRole(role))
+        lane_id = slugify(f"lane-{role.id}", {la.id for la in c.document.lanes}, fallback="lane")
+        ops.append(AddLane(Lane(id=lane_id, role=role.id)))
+        c.execute(Batch(ops, "Add lane") if len(ops) > 1 else ops[0])
+        if lane_id in lane_bands(c.document):
+            self.properties_panel.show_lane(lane_id)
+
+    def auto_layout(self) -> None:
+        if self.controller is None:
+            return
+        try:
+            from sopdesigner.rules.layout import layout_op
+        except ImportError:
+            self.show_status("Auto layout is not available in this build.")
+            return
+        try:
+            op = layout_op(self.controller.document)
+        except SopError as err:
+            self.show_status(str(err), 8000)
+            return
+        if self.controller.execute(op):
+            self.view.fit_to_window()
+
+    def show_find(self) -> None:
+        if self.find_dialog is None:
+            self.find_dialog = FindDialog(self)
+        self.find_dialog.show()
+        self.find_dialog.raise_()
+        self.find_dialog.activateWindow()
+        self.find_dialog.query.setFocus()
+
+    def show_panel(self, object_name: str) -> None:
+        widget = self.findChild(QWidget, object_name)
+        dock = widget.parentWidget() if widget is not None else None
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        if isinstance(dock, QDockWidget):
+            dock.show()
+            dock.raise_()
+            widget.setFocus()
+
+    def show_problems(self) -> None:
+        self.run_validation()
+        self.show_panel("problems_panel")
+
+    def show_preferences(self) -> None:
+        dialog = help_dialogs.PreferencesDialog(self.settings, self)
+        if dialog.exec():
+            self.update_settings(user_name=dialog.user_name(), autosave_seconds=dialog.autosave_seconds())
+            if self.controller is not None and self.settings.user_name:
+                self.controller.set_actor(self.settings.user_name)
+
+    def show_shortcuts(self) -> None:
+        help_dialogs.ShortcutsDialog(self.actions, self).exec()
+
+    def show_about(self) -> None:
+        help_dialogs.show_about(self)
+
+    # ---- view settings ----------------------------------------------------------------------
+    def update_settings(self, **changes: Any) -> None:
+        self.settings = load_settings().model_copy(update=changes)
+        try:
+            save_settings(self.settings)
+        except OSError as err:
+            self.show_status(f"Settings could not be saved: {err.strerror or err}.")
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        s = self.settings
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.effective_theme = apply_theme(app, s.theme)
+        self.scene.set_theme(theme_named(self.effective_theme))
+        self.scene.set_grid_visible(s.grid_visible)
+        self.scene.set_snap_to_grid(s.snap_to_grid)
+        self.scene.set_legend_visible(s.show_legend)
+        for key, on in (
+            ("grid", s.grid_visible),
+            ("legend", s.show_legend),
+            ("snap", s.snap_to_grid),
+            (f"theme_{s.theme}", True),
+        ):
+            self.actions[key].setChecked(on)
+        self.start_page.set_theme(self.effective_theme)
+        self.refresh_recent()
+
+    def set_grid_visible(self, on: bool) -> None:
+        self.update_settings(grid_visible=bool(on))
+
+    def set_legend_visible(self, on: bool) -> None:
+        self.update_settings(show_legend=bool(on))
+
+    def set_snap_to_grid(self, on: bool) -> None:
+        self.update_settings(snap_to_grid=bool(on))
+
+    def set_theme(self, name: str) -> None:
+        self.update_settings(theme=name)
+
+    def refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = load_settings().recent_files
+        for i, path in enumerate(recent, start=1):
+            exists = Path(path).exists()
+            action = QAction(
+                f"&{i % 10} {Path(path).name}" + ("" if exists else " (missing)"), self.recent_menu
+            )
+            action.setObjectName(f"action_recent_{i}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.files.open_recent(p))
+            self.recent_menu.addAction(action)
+        self.recent_menu.setEnabled(bool(recent))
+        self.start_page.refresh()
+
+    # ---- window state --------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        s = self.settings
+        if s.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
+        if s.window_state:
+            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.close_document():
+            event.ignore()
+            return
+        self.update_settings(
+            window_geometry=bytes(self.saveGeometry().toBase64().data()).decode(),
+            window_state=bytes(self.saveState().toBase64().data()).decode(),
+        )
+        if self.find_dialog is not None:
+            self.find_dialog.close()
+        event.accept()
+
+    def scene_centre(self) -> QPointF:
+        return self.view.center_scene_pos()
