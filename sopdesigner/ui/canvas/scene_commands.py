@@ -13,7 +13,7 @@ from sopdesigner.model.enums import EdgeKind, NodeKind
 from sopdesigner.model.ids import new_id
 from sopdesigner.ops import MoveNodes, RemoveItems, RenameRole, SetEdgeFields
 from sopdesigner.ui.canvas import layout_ops
-from sopdesigner.ui.canvas.mime import FRAGMENT_MIME, Fragment
+from sopdesigner.ui.canvas.mime import FRAGMENT_MIME, Fragment, FragmentError
 
 if TYPE_CHECKING:
     from sopdesigner.ui.canvas.scene import DiagramScene
@@ -77,7 +77,11 @@ class SceneCommands:
         """Paste a fragment with new ids: centred on ``at``, else offset from the originals."""
         if mime is None or not mime.hasFormat(FRAGMENT_MIME):
             return
-        fragment = Fragment.from_bytes(bytes(mime.data(FRAGMENT_MIME).data()))
+        try:
+            fragment = Fragment.from_bytes(bytes(mime.data(FRAGMENT_MIME).data()))
+        except FragmentError as err:
+            self.controller.error_raised.emit(str(err))
+            return
         self._insert_fragment(fragment, at)
 
     def duplicate_selection(self: DiagramScene) -> None:
