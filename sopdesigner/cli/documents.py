@@ -171,21 +171,18 @@ def _import_json(src: Path, out: Path, args: argparse.Namespace) -> int:
 
 def _import_package(src: Path, out: Path, args: argparse.Namespace) -> int:
     from sopdesigner.export.package import read_package
-    from sopdesigner.export.verify import verify_package
 
-    report = verify_package(src)
-    if not report.intact:
-        first = report.problems[0] if report.problems else report.summary
-        raise ImportRefusedError(f"'{src.name}' was not imported because it is {report.status}: {first}")
     sha = _sha256_of(src)
     with tempfile.TemporaryDirectory(prefix="sopdesigner-import-") as tmp:
+        # read_package runs verify_package first and refuses anything not intact; it then
+        # extracts exactly the evidence it verified, so the bytes stored are the bytes checked.
         doc, blobs = read_package(src, Path(tmp))
-        EditSession(doc, actor_from(args)).log("document.imported", None, {"source": src.name, "sha256": sha})
         missing = missing_evidence(doc, blobs)
         if missing:
             raise ImportRefusedError(
-                f"{src.name} lacks the evidence file '{missing[0]}', so it was not imported."
+                f"'{src.name}' lacks the evidence file '{missing[0]}', so it was not imported."
             )
+        EditSession(doc, actor_from(args)).log("document.imported", None, {"source": src.name, "sha256": sha})
         _create(out, doc, blobs=blobs)
     print(f"Imported '{src.name}' into '{out}' ({len(doc.nodes)} nodes, evidence restored).")
     return EXIT_OK
