@@ -210,31 +210,40 @@ class DocumentFile:
                 gc.enable()
         return doc
 
+    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        """Rows of a read; a page that quick_check let through but SQLite cannot read is damage."""
+        try:
+            return self._con.execute(sql, params).fetchall()
+        except sqlite3.Error as err:
+            raise DamagedDocumentError(f"'{self.path.name}' cannot be read ({err}).") from None
+
     def meta(self) -> dict[str, str]:
-        return dict(self._con.execute("SELECT key, value FROM meta").fetchall())
+        return dict(self._query("SELECT key, value FROM meta"))
 
     def has_blob(self, sha256: str) -> bool:
-        return self._con.execute("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        return bool(self._query("SELECT 1 FROM blobs WHERE sha256 = ?", (sha256,)))
+
+    def _blob_number(self, sha256: str, column: str) -> int:
+        rows = self._query(f"SELECT {column} FROM blobs WHERE sha256 = ?", (sha256,))
+        if not rows:
+            raise DocumentFileError(f"Evidence {sha256[:12]}… is not stored in '{self.path.name}'.")
+        value = rows[0][0]
+        if not isinstance(value, int) or value < 0:
+            raise DamagedDocumentError(f"Evidence {sha256[:12]}… in '{self.path.name}' is damaged.")
+        return value
 
     def blob_size(self, sha256: str) -> int:
-        row = self._con.execute("SELECT size FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-        if row is None:
-            raise DocumentFileError(f"Evidence {sha256[:12]}… is not stored in '{self.path.name}'.")
-        return int(row[0])
+        return self._blob_number(sha256, "size")
 
     def iter_blob(self, sha256: str) -> Iterator[bytes]:
         """The evidence bytes in chunks; raises if missing or if they no longer hash right."""
-        row = self._con.execute("SELECT chunks FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
-        if row is None:
-            raise DocumentFileError(f"Evidence {sha256[:12]}… is not stored in '{self.path.name}'.")
+        chunks = self._blob_number(sha256, "chunks")
         h = hashlib.sha256()
-        for idx in range(int(row[0])):
-            chunk = self._con.execute(
-                "SELECT data FROM blob_chunks WHERE sha256 = ? AND idx = ?", (sha256, idx)
-            ).fetchone()
-            if chunk is None:
+        for idx in range(chunks):
+            rows = self._query("SELECT data FROM blob_chunks WHERE sha256 = ? AND idx = ?", (sha256, idx))
+            if not rows or not isinstance(rows[0][0], bytes):
                 raise DamagedDocumentError(f"Evidence {sha256[:12]}… in '{self.path.name}' is incomplete.")
-            data = bytes(chunk[0])
+            data = rows[0][0]
             h.update(data)
             yield data
         if h.hexdigest() != sha256:
@@ -243,7 +252,7 @@ class DocumentFile:
             )
 
     def blob_hashes(self) -> set[str]:
-        return {r[0] for r in self._con.execute("SELECT sha256 FROM blobs")}
+        return {r[0] for r in self._query("SELECT sha256 FROM blobs")}
 
     # ---- writing -------------------------------------------------------------------------
     def add_blob_from_path(
