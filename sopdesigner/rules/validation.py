@@ -23,11 +23,15 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
 
-from sopdesigner.model.document import Document, Edge, Node
-from sopdesigner.model.enums import Decision, EdgeKind, NodeKind, Status
-from sopdesigner.model.status import latest_by_role, node_status, requires_approval
+from sopdesigner.model.document import Document, Edge, Node, SignOff
+from sopdesigner.model.enums import Decision, EdgeKind, NodeKind
+from sopdesigner.rules.graph import ProcessGraph
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Severity = Literal["error", "warning"]
 
@@ -133,6 +137,7 @@ def _problem(code: str, message: str, nodes: tuple[str, ...] = (), edges: tuple[
     return Problem(code, RULES[code][0], message, nodes, edges)
 
 
+@lru_cache(maxsize=4096)
 def normalize_name(name: str) -> str:
     """A printed name compared for separation of duties: NFC, blanks collapsed, case-folded."""
     return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
@@ -164,45 +169,68 @@ def _quoted(titles: list[str]) -> str:
 
 @dataclass
 class _View:
-    """Lookups built once per validation run, so every rule is dict access."""
+    """Lookups built once per validation run, so every rule is dict access.
+
+    ``approved`` is computed here rather than with ``node_status`` for speed; it is exactly
+    ``requires_approval(node) and node_status(node).is_approved`` (a test holds them equal):
+    every required role's latest active sign-off is an approval.
+    """
 
     doc: Document
     nodes: dict[str, Node] = field(default_factory=dict)
     index: dict[str, int] = field(default_factory=dict)
     role_names: dict[str, str] = field(default_factory=dict)
-    status: dict[str, Status] = field(default_factory=dict)
+    active: dict[str, list[SignOff]] = field(default_factory=dict)  # nodes with active sign-offs
+    latest: dict[str, dict[str, SignOff]] = field(default_factory=dict)  # the same, per role
+    gates: list[str] = field(default_factory=list)  # nodes that require approvals, in order
+    approved: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for i, n in enumerate(self.doc.nodes):
-            if n.id not in self.nodes:
-                self.nodes[n.id] = n
-                self.index[n.id] = i
+            if n.id in self.nodes:
+                continue
+            self.nodes[n.id] = n
+            self.index[n.id] = i
+            if n.kind is NodeKind.NOTE:
+                continue
+            latest = None
+            if n.signoffs:
+                rnd = n.round
+                act = [s for s in n.signoffs if not s.superseded and s.round == rnd]
+                if act:
+                    self.active[n.id] = act
+                    latest = self.latest[n.id] = {s.role: s for s in act}
+            if n.required_roles:
+                self.gates.append(n.id)
+                if latest is not None and all(
+                    r in latest and latest[r].decision in _APPROVALS for r in n.required_roles
+                ):
+                    self.approved.add(n.id)
         self.role_names = {r.id: r.name for r in reversed(self.doc.roles)}
-        self.status = {nid: node_status(n) for nid, n in self.nodes.items()}
 
     def role(self, role_id: str) -> str:
         return self.role_names.get(role_id, role_id)
 
-    def approved(self, node_id: str) -> bool:
-        return self.status[node_id].is_approved and requires_approval(self.nodes[node_id])
+
+_APPROVALS = frozenset({Decision.APPROVE, Decision.APPROVE_WITH_CONDITIONS})
 
 
 def validate(doc: Document) -> list[Problem]:
     """Every problem of the document: errors first, then by code, then in document order."""
-    from sopdesigner.rules.graph import flow_graph
+    from sopdesigner.rules.graph import process_graph, topological_parts
 
     view = _View(doc)
-    flow = flow_graph(doc)
-    full = flow_graph(doc, include_rework=True)
+    graph = process_graph(doc)
+    parts, part_of = topological_parts(graph.flow, view.index)
     problems: list[Problem] = []
     problems += _identity_problems(view)
-    problems += _endpoint_problems(view, full)
-    problems += _cycle_problems(view, flow)
+    problems += _endpoint_problems(view, graph)
+    problems += _cycle_problems(view, graph.flow, parts)
     problems += _decision_problems(view)
     problems += _reference_problems(view)
     problems += _signoff_problems(view)
-    problems += _upstream_problems(view, flow)
-    problems += _approved_node_problems(view)
+    problems += _upstream_problems(view, graph, parts, part_of)
+    problems += _approved_node_problems(view, graph)
     problems.sort(key=lambda p: (p.severity != "error", p.code))
     return problems
 
@@ -212,37 +240,44 @@ def validate(doc: Document) -> list[Problem]:
 
 def _identity_problems(view: _View) -> list[Problem]:
     problems = []
-    for what, items in (("nodes", view.doc.nodes), ("connectors", view.doc.edges)):
+    for what, ids in (
+        ("nodes", [n.id for n in view.doc.nodes]),
+        ("connectors", [e.id for e in view.doc.edges]),
+    ):
+        if len(set(ids)) == len(ids):
+            continue
         counts: dict[str, int] = defaultdict(int)
-        for item in items:
-            counts[item.id] += 1
+        for item_id in ids:
+            counts[item_id] += 1
         for item_id, count in counts.items():
             if count > 1:
-                ids = (item_id,)
+                one = (item_id,)
                 problems.append(
                     _problem(
                         "SOP113",
                         f"Id '{item_id}' is used by {count} {what}.",
-                        ids if what == "nodes" else (),
-                        ids if what == "connectors" else (),
+                        one if what == "nodes" else (),
+                        one if what == "connectors" else (),
                     )
                 )
+    nodes = view.nodes
     for e in view.doc.edges:
-        missing = [end for end in (e.source, e.target) if end not in view.nodes]
-        if missing:
-            where = f" from '{view.nodes[e.source].title}'" if e.source in view.nodes else ""
-            problems.append(
-                _problem(
-                    "SOP109",
-                    f"Connector '{e.id}'{where} refers to node '{missing[0]}', which does not exist.",
-                    (),
-                    (e.id,),
-                )
+        if e.source in nodes and e.target in nodes:
+            continue
+        missing = e.source if e.source not in nodes else e.target
+        where = f" from '{nodes[e.source].title}'" if e.source in nodes else ""
+        problems.append(
+            _problem(
+                "SOP109",
+                f"Connector '{e.id}'{where} refers to node '{missing}', which does not exist.",
+                (),
+                (e.id,),
             )
+        )
     return problems
 
 
-def _endpoint_problems(view: _View, full: Any) -> list[Problem]:
+def _endpoint_problems(view: _View, graph: ProcessGraph) -> list[Problem]:
     from sopdesigner.rules.graph import reachable, reaching
 
     flow_nodes = [n for n in view.nodes.values() if n.kind is not NodeKind.NOTE]
@@ -271,58 +306,63 @@ def _endpoint_problems(view: _View, full: Any) -> list[Problem]:
             )
         )
     if starts:
-        seen = reachable(full, (n.id for n in starts))
-        problems += [
-            _problem("SOP104", f"'{n.title}' cannot be reached from the start node.", (n.id,))
-            for n in flow_nodes
-            if n.id not in seen
-        ]
+        seen = reachable(graph, (n.id for n in starts))
+        if len(seen) < len(flow_nodes):
+            problems += [
+                _problem("SOP104", f"'{n.title}' cannot be reached from the start node.", (n.id,))
+                for n in flow_nodes
+                if n.id not in seen
+            ]
     if ends:
-        seen = reaching(full, (n.id for n in ends))
-        problems += [
-            _problem("SOP105", f"No end node can be reached from '{n.title}'.", (n.id,))
-            for n in flow_nodes
-            if n.id not in seen
-        ]
+        seen = reaching(graph, (n.id for n in ends))
+        if len(seen) < len(flow_nodes):
+            problems += [
+                _problem("SOP105", f"No end node can be reached from '{n.title}'.", (n.id,))
+                for n in flow_nodes
+                if n.id not in seen
+            ]
     return problems
 
 
-def _cycle_problems(view: _View, flow: Any) -> list[Problem]:
-    from sopdesigner.rules.graph import cyclic_components, one_cycle
+def _cycle_problems(view: _View, flow: nx.DiGraph, parts: list[list[str]]) -> list[Problem]:
+    if len(parts) == len(flow) and not any(n in flow.succ[n] for n in flow):
+        return []  # no part of several nodes, no connector to itself: no loop
+    from sopdesigner.rules.graph import loops
 
+    first_edge: dict[tuple[str, str], str] = {}
+    for e in view.doc.edges:
+        if e.kind is EdgeKind.FLOW:
+            first_edge.setdefault((e.source, e.target), e.id)
     problems = []
-    for component in cyclic_components(flow):
-        cycle = one_cycle(flow, component)
-        path = (
-            " → ".join(f"'{view.nodes[u].title}'" for u, _ in cycle) + f" → '{view.nodes[cycle[0][0]].title}'"
-        )
-        edges = tuple(flow.edges[u, v]["id"] for u, v in cycle)
+    for cycle in sorted(loops(flow, parts), key=lambda c: view.index[c[0][0]]):
+        titles = [view.nodes[u].title for u, _ in cycle] + [view.nodes[cycle[0][0]].title]
+        path = " → ".join(f"'{t}'" for t in titles)
+        members = tuple(sorted({u for u, _ in cycle}, key=view.index.__getitem__))
         problems.append(
             _problem(
                 "SOP106",
                 f"The flow {path} loops without a rework connector; mark the "
                 "connector that goes back as rework.",
-                tuple(component),
-                edges,
+                members,
+                tuple(first_edge[pair] for pair in cycle),
             )
         )
     return problems
 
 
 def _decision_problems(view: _View) -> list[Problem]:
-    outgoing: dict[str, list[Edge]] = defaultdict(list)
+    decisions = {n.id: n for n in view.nodes.values() if n.kind is NodeKind.DECISION}
+    if not decisions:
+        return []
+    kinds: dict[str, set[str]] = {nid: set() for nid in decisions}
     for e in view.doc.edges:
-        outgoing[e.source].append(e)
-    problems = []
-    for n in view.nodes.values():
-        if n.kind is not NodeKind.DECISION:
-            continue
-        kinds = set()
-        for e in outgoing[n.id]:
+        if e.source in decisions:
             target = view.nodes.get(e.target)
             if target is not None and target.kind is not NodeKind.NOTE:
-                kinds |= path_kinds(e, target)
-        if "approve" not in kinds:
+                kinds[e.source] |= path_kinds(e, target)
+    problems = []
+    for nid, n in decisions.items():
+        if "approve" not in kinds[nid]:
             problems.append(
                 _problem(
                     "SOP107",
@@ -331,7 +371,7 @@ def _decision_problems(view: _View) -> list[Problem]:
                     (n.id,),
                 )
             )
-        if "revise" not in kinds:
+        if "revise" not in kinds[nid]:
             problems.append(
                 _problem(
                     "SOP108",
@@ -345,15 +385,16 @@ def _decision_problems(view: _View) -> list[Problem]:
 
 def _reference_problems(view: _View) -> list[Problem]:
     problems = []
+    roles = view.role_names
     lane_ids = {lane.id for lane in view.doc.lanes}
     for lane in view.doc.lanes:
-        if lane.role not in view.role_names:
+        if lane.role not in roles:
             problems.append(
                 _problem("SOP110", f"Lane '{lane.id}' is bound to role '{lane.role}', which is not defined.")
             )
     for n in view.nodes.values():
         for r in n.required_roles:
-            if r not in view.role_names:
+            if r not in roles:
                 problems.append(
                     _problem("SOP111", f"'{n.title}' requires role '{r}', which is not defined.", (n.id,))
                 )
@@ -361,7 +402,7 @@ def _reference_problems(view: _View) -> list[Problem]:
             problems.append(
                 _problem("SOP112", f"'{n.title}' sits in lane '{n.lane}', which does not exist.", (n.id,))
             )
-        if n.kind in (NodeKind.CHECKPOINT, NodeKind.DECISION) and not n.required_roles:
+        if not n.required_roles and n.kind in (NodeKind.CHECKPOINT, NodeKind.DECISION):
             problems.append(
                 _problem(
                     "SOP201",
@@ -380,37 +421,39 @@ def _signoff_problems(view: _View) -> list[Problem]:
     requester = normalize_name(view.doc.request.requester)
     separation = view.doc.policy.separation_of_duties
     problems = []
-    for n in view.nodes.values():
-        if n.kind is NodeKind.NOTE or not n.signoffs:
-            continue
-        active = [s for s in n.signoffs if not s.superseded and s.round == n.round]
-        stray = dict.fromkeys(s.role for s in active if s.role not in n.required_roles)
-        for role in stray:
-            signers = ", ".join(dict.fromkeys(s.signer for s in active if s.role == role))
-            problems.append(
-                _problem(
-                    "SOP202",
-                    f"{view.role(role)} ({signers}) signed '{n.title}', which "
-                    f"does not require {view.role(role)}.",
-                    (n.id,),
-                )
-            )
-        if not separation:
-            continue
-        roles_by_person: dict[str, dict[str, str]] = defaultdict(dict)
-        for s in active:
-            person = normalize_name(s.signer)
-            roles_by_person[person].setdefault(s.role, s.signer)
-            if requester and person == requester:
+    for nid, active in view.active.items():
+        n = view.nodes[nid]
+        required = n.required_roles
+        if any(s.role not in required for s in active):
+            for role in dict.fromkeys(s.role for s in active if s.role not in required):
+                signers = ", ".join(dict.fromkeys(s.signer for s in active if s.role == role))
                 problems.append(
                     _problem(
-                        "SOP203",
-                        f"{s.signer} requested this deployment and may not sign "
-                        f"'{n.title}' as {view.role(s.role)} (separation of "
-                        "duties).",
+                        "SOP202",
+                        f"{view.role(role)} ({signers}) signed '{n.title}', which "
+                        f"does not require {view.role(role)}.",
                         (n.id,),
                     )
                 )
+        if not separation:
+            continue
+        people = [normalize_name(s.signer) for s in active]
+        if requester and requester in people:
+            problems += [
+                _problem(
+                    "SOP203",
+                    f"{s.signer} requested this deployment and may not sign "
+                    f"'{n.title}' as {view.role(s.role)} (separation of duties).",
+                    (n.id,),
+                )
+                for s, person in zip(active, people, strict=True)
+                if person == requester
+            ]
+        if len(set(people)) == len(people):
+            continue  # everyone signed once: nobody signed two roles
+        roles_by_person: dict[str, dict[str, str]] = {}
+        for s, person in zip(active, people, strict=True):
+            roles_by_person.setdefault(person, {}).setdefault(s.role, s.signer)
         for roles in roles_by_person.values():
             if len(roles) > 1:
                 names = [view.role(r) for r in roles]
@@ -418,37 +461,44 @@ def _signoff_problems(view: _View) -> list[Problem]:
                     _problem(
                         "SOP204",
                         f"{next(iter(roles.values()))} signed '{n.title}' as "
-                        f"{' and '.join([', '.join(names[:-1]), names[-1]])}; one "
-                        "person may sign only one role on a node (separation of "
-                        "duties).",
+                        f"{', '.join(names[:-1])} and {names[-1]}; one person may "
+                        "sign only one role on a node (separation of duties).",
                         (n.id,),
                     )
                 )
     return problems
 
 
-def _upstream_problems(view: _View, flow: Any) -> list[Problem]:
+def _upstream_problems(
+    view: _View, graph: ProcessGraph, parts: list[list[str]], part_of: dict[str, int]
+) -> list[Problem]:
     """SOP205, in one pass over the flow graph in topological order: each part of the graph
     carries one unapproved approval node upstream of it (the first in document order). Only
     flow connectors count, and only gates on the main flow (reachable from the start without
     rework connectors), so a remediation review on a rework branch does not block approval."""
-    from sopdesigner.rules.graph import reachable, topological_components
+    from sopdesigner.rules.graph import reachable
 
-    members, component_of = topological_components(flow)
-    # Gates entered only through rework (a remediation review) are not on the way to approval.
-    main = reachable(flow, (n for n, kind in flow.nodes(data="kind") if kind is NodeKind.START))
+    if not view.approved:
+        return []
+    starts = (nid for nid, n in view.nodes.items() if n.kind is NodeKind.START)
+    main = reachable(graph, starts, rework=False)
+    approved = view.approved
+    pending_gates = {g for g in view.gates if g not in approved and g in main}
     index = view.index
-    inherited: list[str | None] = [None] * len(members)  # an unapproved gate upstream of the part
+    succ = graph.flow.succ
+    inherited: list[str | None] = [None] * len(parts)  # an unapproved gate upstream of the part
     problems = []
-    for c, part in enumerate(members):
+    for c, part in enumerate(parts):
         blocker = inherited[c]
-        pending = [n for n in part if n in main and requires_approval(view.nodes[n]) and not view.approved(n)]
+        pending = [n for n in part if n in pending_gates]
         for nid in part:
+            if nid not in approved:
+                continue
             here = blocker
             for other in pending:  # inside a flow loop (itself SOP106) every member is upstream
                 if other != nid and (here is None or index[other] < index[here]):
                     here = other
-            if here is not None and view.approved(nid):
+            if here is not None:
                 problems.append(
                     _problem(
                         "SOP205",
@@ -462,27 +512,23 @@ def _upstream_problems(view: _View, flow: Any) -> list[Problem]:
         if passed_on is None:
             continue
         for nid in part:
-            for succ in flow.succ[nid]:
-                d = component_of[succ]
-                if d != c and (inherited[d] is None or index[passed_on] < index[inherited[d]]):
+            for nxt in succ[nid]:
+                d = part_of[nxt]
+                if d != c and (inherited[d] is None or index[passed_on] < index[inherited[d]]):  # type: ignore[index]
                     inherited[d] = passed_on
+    problems.sort(key=lambda p: index[p.node_ids[0]])
     return problems
 
 
-def _approved_node_problems(view: _View) -> list[Problem]:
-    flow_targets: dict[str, list[str]] = defaultdict(list)
-    for e in view.doc.edges:
-        if e.kind is EdgeKind.FLOW and e.target in view.nodes:
-            flow_targets[e.source].append(e.target)
+def _approved_node_problems(view: _View, graph: ProcessGraph) -> list[Problem]:
+    succ = graph.flow.succ
     problems = []
-    for n in view.nodes.values():
-        if not requires_approval(n):
-            continue
-        if view.approved(n.id):
+    for nid in view.gates:
+        n = view.nodes[nid]
+        if nid in view.approved:
             open_items = [i.text for i in n.checklist if i.required and not i.done]
             if open_items:
-                noun = "item" if len(open_items) == 1 else "items"
-                verb = "is" if len(open_items) == 1 else "are"
+                noun, verb = ("item", "is") if len(open_items) == 1 else ("items", "are")
                 problems.append(
                     _problem(
                         "SOP206",
@@ -501,15 +547,17 @@ def _approved_node_problems(view: _View) -> list[Problem]:
                         (n.id,),
                     )
                 )
+        latest = view.latest.get(nid)
+        if latest is None:
+            continue
         conditional = [
             r
-            for r, s in latest_by_role(n).items()
-            if r in n.required_roles
-            and s.decision.is_approval
-            and (s.conditions.strip() or s.decision is Decision.APPROVE_WITH_CONDITIONS)
+            for r in n.required_roles
+            if r in latest
+            and latest[r].decision in _APPROVALS
+            and (latest[r].conditions.strip() or latest[r].decision is Decision.APPROVE_WITH_CONDITIONS)
         ]
-        follow_up = any(view.nodes[t].kind not in (NodeKind.END, NodeKind.NOTE) for t in flow_targets[n.id])
-        if conditional and not follow_up:
+        if conditional and not any(view.nodes[t].kind is not NodeKind.END for t in succ[nid]):
             roles = " and ".join(view.role(r) for r in conditional)
             problems.append(
                 _problem(
@@ -526,13 +574,12 @@ def _approved_node_problems(view: _View) -> list[Problem]:
 def _missing_evidence(node: Node) -> list[str]:
     """Evidence categories the node's required checklist items call for that none of its
     attached evidence has (compared case- and blank-insensitively)."""
+    wanted = [i.evidence_category for i in node.checklist if i.required and i.evidence_category]
+    if not wanted:
+        return []
     attached = {normalize_name(e.category) for e in node.evidence}
-    wanted = dict.fromkeys(
-        i.evidence_category.strip()
-        for i in node.checklist
-        if i.required and i.evidence_category and i.evidence_category.strip()
-    )
-    return [c for c in wanted if normalize_name(c) not in attached]
+    missing = dict.fromkeys(c.strip() for c in wanted if c.strip() and normalize_name(c) not in attached)
+    return list(missing)
 
 
 # -- one sign-off, before it is recorded ----------------------------------------------------

@@ -10,9 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sopdesigner.editing.session import EditSession
-from sopdesigner.model import ChecklistItem, Decision, Edge, EdgeKind, Evidence, Lane, Node, NodeKind
+from sopdesigner.model import ChecklistItem, Decision, Edge, EdgeKind, Evidence, Lane, Node, NodeKind, SignOff
+from sopdesigner.model.status import node_status, requires_approval
 from sopdesigner.ops import (
     AddNodes,
     AttachEvidence,
@@ -22,7 +25,16 @@ from sopdesigner.ops import (
     SignNode,
     StartReviewRound,
 )
-from sopdesigner.rules.validation import RULES, Problem, check_signoff, normalize_name, path_kinds, validate
+from sopdesigner.rules.validation import (
+    RULES,
+    Problem,
+    _View,
+    check_signoff,
+    normalize_name,
+    path_kinds,
+    validate,
+)
+from tests.factories import make_document
 
 
 def codes(doc) -> list[str]:
@@ -387,7 +399,7 @@ def test_sop205_names_an_unapproved_gate_two_steps_up(session, doc):
     sign(session, "ops", "security", "Sam Security")
     sign(session, "decide", "business", "Bo Business")
     found = [p.node_ids for p in validate(doc) if p.code == "SOP205"]
-    assert found == [("ops", "risk"), ("decide", "risk")]
+    assert found == [("decide", "risk"), ("ops", "risk")]  # document order
 
 
 def test_sop206_approved_with_required_item_open(session, doc):
@@ -545,3 +557,42 @@ def test_every_template_validates_without_errors(template_id):
 
     doc = load_template(template_id)
     assert [p for p in validate(doc) if p.severity == "error"] == []
+
+
+def test_sop106_a_connector_to_itself_in_a_file_is_a_loop(doc):
+    doc.edges.append(Edge(id="self", source="risk", target="risk"))  # ops refuse it; a file may not
+    p = only(doc, "SOP106")
+    assert (p.node_ids, p.edge_ids) == (("risk",), ("self",))
+
+
+# -- the fast "approved" of the rules agrees with the model's node_status ---------------------
+
+_signoffs = st.lists(
+    st.builds(
+        SignOff,
+        id=st.uuids().map(lambda u: u.hex),
+        signer=st.sampled_from(["Ann", "Bob"]),
+        role=st.sampled_from(["security", "legal", "business"]),
+        decision=st.sampled_from(list(Decision)),
+        conditions=st.sampled_from(["", "Watch drift"]),
+        at=st.just("2026-01-05T09:00:00Z"),
+        round=st.integers(1, 2),
+        superseded=st.booleans(),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    roles=st.lists(st.sampled_from(["security", "legal", "business"]), unique=True, max_size=3),
+    signoffs=_signoffs,
+    rnd=st.integers(1, 2),
+    kind=st.sampled_from(list(NodeKind)),
+)
+def test_approved_matches_node_status(roles, signoffs, rnd, kind):
+    doc = make_document()
+    node = Node(id="x", kind=kind, title="X", required_roles=roles, signoffs=signoffs, round=rnd)
+    doc.nodes.append(node)
+    expected = requires_approval(node) and node_status(node).is_approved
+    assert ("x" in _View(doc).approved) == expected
