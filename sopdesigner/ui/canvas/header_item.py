@@ -52,6 +52,7 @@ class HeaderItem(QGraphicsItem):
         super().__init__()
         self._snap = snapshot
         self._theme = theme
+        self._width = HEADER_WIDTH
         self.setZValue(Z_HEADER)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
@@ -63,8 +64,16 @@ class HeaderItem(QGraphicsItem):
         self._theme = theme
         self.update()
 
+    def set_width(self, width: float) -> None:
+        """Wide diagrams give the request more room (long requester or environment names)."""
+        width = max(HEADER_WIDTH, width)
+        if width != self._width:
+            self.prepareGeometryChange()
+            self._width = width
+            self.update()
+
     def rect(self) -> QRectF:
-        return QRectF(-LANE_HEADER_WIDTH, HEADER_TOP, HEADER_WIDTH, HEADER_HEIGHT)
+        return QRectF(-LANE_HEADER_WIDTH, HEADER_TOP, self._width, HEADER_HEIGHT)
 
     def boundingRect(self) -> QRectF:
         return self.rect().adjusted(-1, -1, 1, 1)
@@ -94,7 +103,7 @@ class HeaderItem(QGraphicsItem):
         ]
         label_fm, value_fm = text.metrics(11), text.metrics(12, True)
         y = inner.top() + title_fm.height() + 6
-        col_w = inner.width() / 2
+        col_w = min(inner.width() / 2, 420.0)
         for row in rows:
             for i, (label, value) in enumerate(row):
                 x = inner.left() + i * col_w

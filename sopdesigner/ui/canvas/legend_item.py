@@ -16,13 +16,16 @@ from sopdesigner.ui.canvas.style import Z_HEADER, Theme, status_colour, status_t
 
 COLUMNS = 4
 CELL_W = 192.0
-LEGEND_LEFT = -LANE_HEADER_WIDTH + HEADER_WIDTH + 16.0
+LEGEND_WIDTH = COLUMNS * CELL_W + 20
+LEGEND_GAP = 16.0
+LEGEND_LEFT = -LANE_HEADER_WIDTH + HEADER_WIDTH + LEGEND_GAP
 
 
 class LegendItem(QGraphicsItem):
     def __init__(self, theme: Theme):
         super().__init__()
         self._theme = theme
+        self._left = LEGEND_LEFT
         self.setZValue(Z_HEADER)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
@@ -30,8 +33,14 @@ class LegendItem(QGraphicsItem):
         self._theme = theme
         self.update()
 
+    def set_left(self, x: float) -> None:
+        if x != self._left:
+            self.prepareGeometryChange()
+            self._left = x
+            self.update()
+
     def rect(self) -> QRectF:
-        return QRectF(LEGEND_LEFT, HEADER_TOP, COLUMNS * CELL_W + 20, HEADER_HEIGHT)
+        return QRectF(self._left, HEADER_TOP, LEGEND_WIDTH, HEADER_HEIGHT)
 
     def boundingRect(self) -> QRectF:
         return self.rect().adjusted(-1, -1, 1, 1)

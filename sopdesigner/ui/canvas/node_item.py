@@ -89,7 +89,7 @@ def content_rect(kind: NodeKind, w: float, h: float) -> QRectF:
     if kind is NodeKind.CHECKPOINT:
         return r.adjusted(12, 7, -12, -7)
     if kind is NodeKind.DECISION:
-        return QRectF(-w * 0.30, -h * 0.29, w * 0.60, h * 0.58)
+        return QRectF(-w * 0.30, -h * 0.31, w * 0.60, h * 0.62)
     if kind is NodeKind.NOTE:
         return r.adjusted(9, 7, -18, -7)
     return r.adjusted(9, 6, -9, -6)
@@ -370,78 +370,84 @@ class NodeItem(QGraphicsItem):
 
     def _compute_layout(self) -> _Layout:
         s = self._snap
-        t = self._theme
         c = QRectF(self._content)
-        small = text.metrics(10, True)
+        kind = s.kind
         row_h = 15.0
-        is_note = s.kind is NodeKind.NOTE
-        diamond = s.kind is NodeKind.DECISION
-
-        # Bottom row: the status chip (glyph + label, so colour is never the only signal).
-        chip_rect: QRectF | None = None
-        chip_text = ""
-        badge_specs = self._badge_specs(t)
-        bottom = c.bottom()
-        top_row_badges = diamond  # a diamond's bottom tip is too narrow for chip and badges
-        if not is_note:
-            style = STATUS_STYLES[s.status]
-            avail = c.width()
-            if not top_row_badges:
-                avail -= sum(spec[1] + 3 for spec in badge_specs if spec[0] == "role")
-            avail = max(avail, 22.0)
-            label = f"{style.glyph} {style.label}"
-            chip_text = text.elide(label, small, avail - 8)
-            if len(chip_text) < 3:
-                chip_text = style.glyph
-            chip_w = min(small.horizontalAdvance(chip_text) + 10, avail)
-            chip_left = (
-                c.center().x() - chip_w / 2
-                if (diamond or (s.kind in (NodeKind.START, NodeKind.END) and not badge_specs))
-                else c.left()
-            )
-            chip_rect = QRectF(chip_left, bottom - row_h - 1, chip_w, row_h + 1)
-            bottom = chip_rect.top() - 2
-
-        # Badges: counts on the top row; role decisions beside the chip (or on top for diamonds).
-        badges: list[tuple[QRectF, str, QColor | None, QColor]] = []
-        top_specs = [b for b in badge_specs if b[0] != "role" or top_row_badges]
-        x = c.right()
-        if diamond and top_specs:
-            # Centred under the diamond's top tip, where the shape is symmetric.
-            x = c.center().x() + (sum(spec[1] + 3 for spec in top_specs) - 3) / 2
-        for _, w, label, fill, fg in reversed(top_specs):
-            x -= w
-            badges.append((QRectF(x, c.top(), w, row_h - 1), label, fill, fg))
-            x -= 3
-        top_right_used = c.right() - x
-        if not top_row_badges and chip_rect is not None:
-            x = c.right()
-            for _, w, label, fill, fg in reversed([b for b in badge_specs if b[0] == "role"]):
-                x -= w
-                badges.append((QRectF(x, chip_rect.top(), w, chip_rect.height()), label, fill, fg))
-                x -= 3
-
-        # Top-left: the owning role (and a flag on checkpoints).
-        top_left = ""
-        top_left_rect = QRectF()
-        top = c.top()
-        if s.kind in (NodeKind.STEP, NodeKind.CHECKPOINT):
-            owner = ("⚑ " if s.kind is NodeKind.CHECKPOINT else "") + s.owner
-            width = c.width() - top_right_used - 4
-            top_left = text.elide(owner, text.metrics(10), width) if owner.strip() else ""
-            top_left_rect = QRectF(c.left(), c.top(), max(width, 0.0), row_h)
-        if top_left or (badges and top_specs):
-            top = c.top() + row_h + 1
-
-        # Title: as many wrapped lines as fit between the rows; the last one elided.
+        small = text.metrics(10, True)
         fm = text.metrics(self._title_px(), True)
         line_h = fm.height()
+        specs = self._badge_specs(self._theme)
+        counts = [b for b in specs if b[0] == "count"]
+        roles = [b for b in specs if b[0] == "role"]
+        badges: list[tuple[QRectF, str, QColor | None, QColor]] = []
+
+        def row_width(items: list) -> float:
+            return sum(b[1] for b in items) + 3 * max(len(items) - 1, 0)
+
+        def place(items: list, y: float, right: float) -> None:
+            x = right
+            for _, w, label, fill, fg in reversed(items):
+                x -= w
+                badges.append((QRectF(x, y, w, row_h - 1), label, fill, fg))
+                x -= 3
+
+        top, bottom = c.top(), c.bottom()
+        chip_rect: QRectF | None = None
+        chip_text = ""
+        top_left, top_left_rect = "", QRectF()
+        if kind is not NodeKind.NOTE:
+            # Which badges go where: the top row, beside the status chip, or a row of their own.
+            style = STATUS_STYLES[s.status]
+            full = f"{style.glyph} {style.label}"
+            full_w = small.horizontalAdvance(full) + 10
+            top_items: list = []
+            chip_items: list = []
+            role_row: list = []
+            if kind is NodeKind.DECISION:
+                top_items = counts + roles  # a diamond's lower tip only has room for the chip
+            elif kind in (NodeKind.START, NodeKind.END):
+                chip_items = counts + roles  # a stadium keeps its height for the title
+            else:
+                top_items = counts
+                if not roles or full_w + 3 + row_width(roles) <= c.width():
+                    chip_items = roles
+                elif c.height() - 3 * (row_h + 2) >= line_h:
+                    role_row = roles  # the full status label matters more than a second title line
+                else:
+                    chip_items = roles
+            # The status chip: glyph and label, so colour is never the only signal.
+            avail = max(c.width() - (row_width(chip_items) + 3 if chip_items else 0), 22.0)
+            chip_text = full if full_w <= avail else text.elide(full, small, avail - 10)
+            if len(chip_text) < 8:
+                chip_text = style.glyph  # "○ No…" reads worse than the glyph the legend explains
+            chip_w = min(small.horizontalAdvance(chip_text) + 10, avail)
+            centred = kind is NodeKind.DECISION or (kind in (NodeKind.START, NodeKind.END) and not chip_items)
+            chip_left = c.center().x() - chip_w / 2 if centred else c.left()
+            chip_rect = QRectF(chip_left, bottom - row_h - 1, chip_w, row_h + 1)
+            place(chip_items, chip_rect.top() + 1, c.right())
+            bottom = chip_rect.top() - 2
+            if role_row:
+                place(role_row, bottom - row_h + 1, c.right())
+                bottom -= row_h + 1
+            used = row_width(top_items)
+            if top_items:
+                right = c.center().x() + used / 2 if kind is NodeKind.DECISION else c.right()
+                place(top_items, c.top(), right)
+            if kind in (NodeKind.STEP, NodeKind.CHECKPOINT):
+                owner = ("⚑ " if kind is NodeKind.CHECKPOINT else "") + s.owner
+                width = c.width() - (used + 6 if used else 0)
+                top_left = text.elide(owner, text.metrics(10), width) if s.owner.strip() else ""
+                top_left_rect = QRectF(c.left(), c.top(), max(width, 0.0), row_h)
+            if top_left or top_items:
+                top = c.top() + row_h + 1
+
+        # Title: as many wrapped lines as fit between the rows; the last one elided.
+        title_w = self._w * 0.68 if kind is NodeKind.DECISION else c.width()
         avail_h = max(bottom - top, line_h)
         max_lines = max(1, int(avail_h // line_h))
-        lines = text.wrap(s.title, fm, c.width(), max_lines)
+        lines = text.wrap(s.title, fm, title_w, max_lines)
         block = line_h * len(lines)
-        title_top = top + (avail_h - block) / 2
-        title_rect = QRectF(c.left(), title_top, c.width(), block)
+        title_rect = QRectF(c.center().x() - title_w / 2, top + (avail_h - block) / 2, title_w, block)
         return _Layout(top_left, top_left_rect, badges, lines, title_rect, line_h, chip_rect, chip_text)
 
     def _badge_specs(self, t: Theme) -> list[tuple[str, float, str, QColor | None, QColor]]:

@@ -31,7 +31,7 @@ from sopdesigner.ui.canvas.interactions import (
     ReconnectInteraction,
 )
 from sopdesigner.ui.canvas.lane_item import LaneItem, LaneSnapshot
-from sopdesigner.ui.canvas.legend_item import LegendItem
+from sopdesigner.ui.canvas.legend_item import LEGEND_GAP, LEGEND_WIDTH, LegendItem
 from sopdesigner.ui.canvas.mime import NODE_KIND_MIME
 from sopdesigner.ui.canvas.node_item import NodeItem
 from sopdesigner.ui.canvas.snapshot import edge_snapshot, node_snapshot
@@ -210,6 +210,12 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
             top += lane.height
         for lane_id in [lid for lid in self._lanes if lid not in seen]:
             self.removeItem(self._lanes.pop(lane_id))
+        # Header on the left, legend flush with the lanes' right edge; the header takes the rest.
+        header_w = LANE_HEADER_WIDTH + self._lane_width - LEGEND_WIDTH - LEGEND_GAP
+        if self._header is not None:
+            self._header.set_width(header_w)
+            if self._legend is not None:
+                self._legend.set_left(self._header.rect().right() + LEGEND_GAP)
         self._update_scene_rect(top)
 
     def _update_scene_rect(self, lanes_bottom: float) -> None:
