@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -237,6 +238,11 @@ def _export_json(doc: Document, blobs: BlobSource, path: Path) -> None:
     data = dumps_diagram(doc)
     with atomic_output(path) as tmp:
         tmp.write_bytes(data)
+        # The temp file is created private (0600); an export is meant to be shared like any
+        # file the user saves, so give it the permissions the user's umask asks for.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
 
 
 def _export_pdf(doc: Document, blobs: BlobSource, path: Path) -> None:

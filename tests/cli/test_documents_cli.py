@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import stat
 import zipfile
 
 import pytest
@@ -197,6 +199,7 @@ def test_export_json_twice_is_byte_identical(tmp_path, capsys):
     assert run_main(capsys, "export", f, "--json", tmp_path / "b.json").code == 0
     a, b = (tmp_path / "a.json").read_bytes(), (tmp_path / "b.json").read_bytes()
     assert a == b
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
     assert json.loads(a)["title"] == "Test SOP"
     assert f.read_bytes() == before  # exporting never writes the document
 
@@ -280,6 +283,16 @@ def test_import_json_with_evidence_keeps_the_records_and_says_bytes_are_missing(
     assert run_main(capsys, "tick", out, "--node", "validate", "--item", "2").code == 0
     r = run_main(capsys, "export", out, "--package", tmp_path / "p.zip")
     assert r.code == 2 and "report.txt" in r.err and not (tmp_path / "p.zip").exists()
+
+
+def test_export_json_is_shared_like_any_saved_file(tmp_path, capsys):
+    f = write_sop(tmp_path / "t.sop", make_document())
+    old = os.umask(0o022)
+    try:
+        assert run_main(capsys, "export", f, "--json", tmp_path / "d.json").code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "d.json").stat().st_mode) == 0o644
 
 
 def test_export_needs_an_output_and_never_overwrites_the_document(tmp_path, capsys):
