@@ -71,6 +71,8 @@ class MainWindow(QMainWindow):
         self.controller: DocumentController | None = None
         self._saved_audit_len = 0
         self._selection_counts = (0, 0)
+        self._hidden_docks: list[QDockWidget] | None = None
+        self._needs_default_sizes = not self.settings.window_state
         self._forced_modified = False
         self.problems: list[Any] | None = None
         self.undo_group = QUndoGroup(self)
@@ -104,12 +106,13 @@ class MainWindow(QMainWindow):
         self.start_page.recent_missing.connect(self.files.forget_recent)
         self.apply_settings()
         self.resize(1400, 900)
-        self._restore_geometry()
-        self.install_workspace(None)
         if importlib.util.find_spec("sopdesigner.ui.records") is not None:
             records = importlib.import_module("sopdesigner.ui.records")
             if hasattr(records, "install"):
                 records.install(self)
+        # Last, so the records panels are restored and hidden with the others.
+        self._restore_geometry()
+        self.install_workspace(None)
 
     # ---- construction --------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -194,6 +197,28 @@ class MainWindow(QMainWindow):
         self.panels_menu.addAction(toggle)
         return dock
 
+    def _tabify_bottom_docks(self) -> None:
+        docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
+        problems = docks["problems_dock"]
+        bottom = [
+            d
+            for d in docks.values()
+            if d is not problems and self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+        ]
+        for other in bottom:
+            self.tabifyDockWidget(problems, other)
+        problems.raise_()
+
+    def _default_dock_sizes(self) -> None:
+        """First-start sizes that leave the canvas most of the window (needs a shown window);
+        a layout saved in the settings replaces them."""
+        self._tabify_bottom_docks()
+        docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
+        problems = docks["problems_dock"]
+        self.resizeDocks([docks["palette_dock"]], [150], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["properties_dock"]], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([problems], [170], Qt.Orientation.Vertical)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.problems_button = QToolButton(self)
@@ -208,6 +233,7 @@ class MainWindow(QMainWindow):
         self.saved_label = QLabel(self)
         self.saved_label.setObjectName("status_saved")
         for w in (self.problems_button, self.selection_label, self.zoom_label, self.saved_label):
+            w.setContentsMargins(8, 0, 8, 0)
             bar.addPermanentWidget(w)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{round(z * 100)} %"))
 
@@ -245,7 +271,7 @@ class MainWindow(QMainWindow):
             self.undo_group.setActiveStack(self.controller.undo_stack)
             self._saved_audit_len = len(workspace.document.audit)
             self.scene.set_controller(self.controller)
-            self.central.setCurrentWidget(self.view)
+            self._show_canvas()
             QTimer.singleShot(0, self.view.fit_to_window)
             self.run_validation()
         self.properties_panel.set_controller(self.controller)
@@ -254,8 +280,26 @@ class MainWindow(QMainWindow):
         self.document_changed.emit()
 
     def show_start_page(self) -> None:
+        """The start page gets the whole window: the panels are hidden (and come back as
+        they were when a document opens)."""
+        if self._hidden_docks is None:
+            self._hidden_docks = [d for d in self.findChildren(QDockWidget) if d.isVisibleTo(self)]
+            for dock in self._hidden_docks:
+                dock.hide()
         self.central.setCurrentWidget(self.start_page)
         self.start_page.refresh()
+
+    def _show_hidden_docks(self) -> None:
+        for dock in self._hidden_docks or []:
+            dock.show()
+        self._hidden_docks = None
+
+    def _show_canvas(self) -> None:
+        self._show_hidden_docks()
+        if self._needs_default_sizes and self.isVisible():
+            self._needs_default_sizes = False
+            QTimer.singleShot(0, self._default_dock_sizes)
+        self.central.setCurrentWidget(self.view)
 
     def open_path(self, path: str | Path) -> bool:
         return self.files.open_path(path)
@@ -549,6 +593,7 @@ class MainWindow(QMainWindow):
         if not self.files.close_document():
             event.ignore()
             return
+        self._show_hidden_docks()  # save the panel layout as the user arranged it
         self.update_settings(
             window_geometry=bytes(self.saveGeometry().toBase64().data()).decode(),
             window_state=bytes(self.saveState().toBase64().data()).decode(),

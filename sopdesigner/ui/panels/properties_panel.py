@@ -14,11 +14,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -68,9 +70,14 @@ class PropertiesPanel(QWidget):
         self._lane_id: str | None = None
         self._loading = False
         self.stack = QStackedWidget(self)
+        # Scrolls rather than forcing its height on the window (small screens, many panels).
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.stack)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.stack)
+        layout.addWidget(scroll)
         self._build_empty()
         self._build_document()
         self._build_node()
