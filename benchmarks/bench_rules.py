@@ -13,6 +13,7 @@ cap 3×). Absolute times drift on shared machines; the ratio much less.
 from __future__ import annotations
 
 import gc
+import os
 import platform
 import statistics
 import sys
@@ -54,17 +55,20 @@ def floor_pass(doc: Document) -> int:
     return count + len(reached) + len(reaching) + len(generations)
 
 
-def median_ms(fn: Callable[[], object], runs: int = RUNS) -> float:
+def median_ms(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
+    """(median wall ms, median CPU ms) of warm runs. CPU time is reported too because wall
+    time on a shared 2-core machine includes waiting for other processes."""
     fn()  # warm: imports and first-call caches are not what this measures
-    times = []
+    wall, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
 
 
-def bench(n: int) -> dict[str, float]:
+def bench(n: int) -> dict[str, tuple[float, float]]:
     t0 = time.perf_counter()
     doc = generate_document(n)
     made = time.perf_counter() - t0
@@ -82,20 +86,22 @@ def bench(n: int) -> dict[str, float]:
     v = median_ms(lambda: validate(doc))
     g = median_ms(lambda: gate(doc))
     gc.unfreeze()
-    print(f"  floor (bare networkx pass) {floor:8.1f} ms")
-    print(f"  validate                   {v:8.1f} ms   {v / floor:4.1f}x floor")
-    print(f"  gate                       {g:8.1f} ms   {g / floor:4.1f}x floor")
+    print(f"  {'':27s} {'wall':>8s}   {'CPU':>8s}   ratio to floor (CPU)")
+    for name, (wall, cpu) in (("floor (bare networkx pass)", floor), ("validate", v), ("gate", g)):
+        print(f"  {name:27s} {wall:6.1f} ms  {cpu:6.1f} ms   {cpu / floor[1]:4.1f}x")
     return {"floor": floor, "validate": v, "gate": g}
 
 
 def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or [1000, 5000]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
-        f"bench_rules: {platform.python_implementation()} {platform.python_version()}, "
-        f"{platform.machine()}, {platform.system()}; median of {RUNS} warm runs"
+        f"bench_rules: {platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
+        f"{platform.system()}, {os.cpu_count()} CPUs, load {load:.1f}; median of {RUNS} warm runs"
     )
     worst = {n: bench(n) for n in sizes}
-    over = [n for n, r in worst.items() if n <= 5000 and max(r["validate"], r["gate"]) >= 500]
+    # Judged on CPU time: wall time on a shared machine also counts other processes' turns.
+    over = [n for n, r in worst.items() if n <= 5000 and max(r["validate"][1], r["gate"][1]) >= 500]
     if over:
         print(f"\nOVER BUDGET (0.5 s) at {over}")
         return 1

@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sopdesigner.model.document import Document
+from sopdesigner.model.document import Document, SignOff
 from sopdesigner.model.enums import Decision, NodeKind
-from sopdesigner.model.status import latest_by_role, requires_approval
 
 #: Validation codes whose message the gate's own reasons already cover.
 _COVERED = frozenset({"SOP206"})
@@ -34,22 +33,24 @@ class GateResult:
 
 
 def gate(doc: Document) -> GateResult:
-    from sopdesigner.rules.validation import validate
+    from sopdesigner.rules.validation import validate_with_view
 
-    roles = {r.id: r.name for r in reversed(doc.roles)}
+    problems, view = validate_with_view(doc)
     reasons = [
         f"Validation error {p.code}: {p.message}"
-        for p in validate(doc)
+        for p in problems
         if p.severity == "error" and p.code not in _COVERED
     ]
     conditions = []
+    gates = set(view.gates)
+    empty: dict[str, SignOff] = {}
     for node in doc.nodes:
         if node.kind is NodeKind.NOTE:
             continue
-        if requires_approval(node):
-            latest = latest_by_role(node)
+        if node.id in gates:
+            latest = view.latest.get(node.id, empty)
             for role_id in node.required_roles:
-                role = roles.get(role_id, role_id)
+                role = view.role(role_id)
                 s = latest.get(role_id)
                 if s is None:
                     reasons.append(f"{role} sign-off missing on '{node.title}'")

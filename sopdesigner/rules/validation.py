@@ -217,6 +217,11 @@ _APPROVALS = frozenset({Decision.APPROVE, Decision.APPROVE_WITH_CONDITIONS})
 
 def validate(doc: Document) -> list[Problem]:
     """Every problem of the document: errors first, then by code, then in document order."""
+    return validate_with_view(doc)[0]
+
+
+def validate_with_view(doc: Document) -> tuple[list[Problem], _View]:
+    """``validate`` plus the per-node lookups it built, for the gate to reuse (rules-internal)."""
     from sopdesigner.rules.graph import process_graph, topological_parts
 
     view = _View(doc)
@@ -232,7 +237,7 @@ def validate(doc: Document) -> list[Problem]:
     problems += _upstream_problems(view, graph, parts, part_of)
     problems += _approved_node_problems(view, graph)
     problems.sort(key=lambda p: (p.severity != "error", p.code))
-    return problems
+    return problems, view
 
 
 # -- structure ---------------------------------------------------------------------------------
