@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from sopdesigner.cli.common import EXIT_OK, actor_from, fail, print_json
-from sopdesigner.cli.open_document import missing_evidence, read_document, require_new_path
+from sopdesigner.cli.common import EXIT_OK, actor_from, fail
+from sopdesigner.cli.open_document import missing_evidence, read_document, require_new_path, say, say_json
 from sopdesigner.editing.session import EditSession
 from sopdesigner.errors import DocumentFileError, ImportRefusedError, InvalidEditError
 from sopdesigner.model.document import Document
@@ -89,7 +88,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
     infos = list_templates()
     if args.json:
-        print_json(
+        say_json(
             [
                 {"id": t.id, "title": t.title, "description": t.description, "builtin": t.builtin}
                 for t in infos
@@ -98,7 +97,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
         return EXIT_OK
     width = max((len(t.id) for t in infos), default=0)
     for t in infos:
-        print(f"{t.id.ljust(width)}  {t.title}{'' if t.builtin else '  (yours)'}")
+        say(f"{t.id.ljust(width)}  {t.title}{'' if t.builtin else '  (yours)'}")
     return EXIT_OK
 
 
@@ -117,7 +116,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         details = {"from": src.name, "from_document": source_doc.id}
     EditSession(doc, actor_from(args)).log("document.created", None, details)
     _create(out, doc)
-    print(f"Created '{out}' ({len(doc.nodes)} nodes).")
+    say(f"Created '{out}' ({len(doc.nodes)} nodes).")
     return EXIT_OK
 
 
@@ -161,7 +160,7 @@ def _import_json(src: Path, out: Path, args: argparse.Namespace) -> int:
     listed = {ev.sha256 for n in doc.nodes for ev in n.evidence}
     # diagram.json carries evidence metadata, not bytes: keep the records, say what is missing.
     _create(out, doc, elsewhere=listed.__contains__ if listed else None)
-    print(f"Imported '{src.name}' into '{out}' ({len(doc.nodes)} nodes).")
+    say(f"Imported '{src.name}' into '{out}' ({len(doc.nodes)} nodes).")
     if listed:
         fail(
             f"note: {len(listed)} evidence file(s) are listed without their bytes (a diagram.json holds "
@@ -185,7 +184,7 @@ def _import_package(src: Path, out: Path, args: argparse.Namespace) -> int:
             )
         EditSession(doc, actor_from(args)).log("document.imported", None, {"source": src.name, "sha256": sha})
         _create(out, doc, blobs=blobs)
-    print(f"Imported '{src.name}' into '{out}' ({len(doc.nodes)} nodes, evidence restored).")
+    say(f"Imported '{src.name}' into '{out}' ({len(doc.nodes)} nodes, evidence restored).")
     return EXIT_OK
 
 
@@ -195,9 +194,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     doc = read_document(args.file)
     if args.json:
-        print_json(status_data(doc))
+        say_json(status_data(doc))
     else:
-        sys.stdout.write("\n".join(status_lines(doc)) + "\n")
+        say("\n".join(status_lines(doc)))
     return EXIT_OK
 
 
@@ -227,7 +226,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         doc = f.load()
         for kind, path in outputs:
             EXPORTERS[kind](doc, f, path)
-            print(f"Wrote {kind} {path}")
+            say(f"Wrote {kind} {path}")
     return EXIT_OK
 
 

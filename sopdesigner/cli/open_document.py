@@ -10,10 +10,12 @@ byte is written, so a refused file is left exactly as it was. A change is applie
 from __future__ import annotations
 
 import difflib
+import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sopdesigner.editing.session import EditSession
 from sopdesigner.errors import DocumentFileError, UnknownIdError
@@ -129,3 +131,23 @@ def require_new_path(path: str | os.PathLike[str]) -> Path:
     if not p.parent.is_dir():
         raise DocumentFileError(f"The folder '{p.parent}' does not exist.")
     return p
+
+
+# --------------------------------------------------------------------------- output
+def say(text: str) -> None:
+    """A line on stdout that cannot crash the command: a console that cannot show Greek or CJK
+    (a Latin-1 locale, an old Windows code page) gets escapes instead of a traceback."""
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:
+        encoding = sys.stdout.encoding or "ascii"
+        sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+
+
+def say_json(data: Any) -> None:
+    """JSON on stdout (same layout as ``common.print_json``); \\u escapes where the console needs them,
+    so the output is valid JSON whatever the console's encoding."""
+    try:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    except UnicodeEncodeError:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True, sort_keys=True) + "\n")

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from sopdesigner.cli.common import EXIT_OK, actor_from
-from sopdesigner.cli.open_document import change_document, resolve_item, resolve_node, resolve_role
+from sopdesigner.cli.open_document import change_document, resolve_item, resolve_node, resolve_role, say
 from sopdesigner.editing.session import EditSession
 from sopdesigner.errors import InvalidEditError
 from sopdesigner.model.document import Evidence
@@ -96,7 +96,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
         return node.title, evidence
 
     title, evidence = change_document(args.file, actor_from(args), edit, blobs=blobs)
-    print(
+    say(
         f"Attached '{evidence.filename}' ({_size(evidence.size)}, sha256 {evidence.sha256[:12]}…) "
         f"to '{title}'."
     )
@@ -115,7 +115,7 @@ def cmd_tick(args: argparse.Namespace) -> int:
         return node.title, item.text
 
     node_title, item_text = change_document(args.file, actor_from(args), edit)
-    print(f"{'Ticked' if done else 'Unticked'} '{item_text}' on '{node_title}'.")
+    say(f"{'Ticked' if done else 'Unticked'} '{item_text}' on '{node_title}'.")
     return EXIT_OK
 
 
@@ -150,7 +150,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
         return node.title, role.name
 
     node_title, role_name = change_document(args.file, actor_from(args), edit)
-    print(f"Recorded '{decision.value}' by {args.signer.strip()} ({role_name}) on '{node_title}'.")
+    say(f"Recorded '{decision.value}' by {args.signer.strip()} ({role_name}) on '{node_title}'.")
     return EXIT_OK
 
 

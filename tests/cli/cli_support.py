@@ -29,10 +29,16 @@ class Result:
         return [line for line in self.err.splitlines() if line.strip()]
 
 
-def run_cli(*args: str | os.PathLike[str], home: Path, cwd: Path | None = None) -> Result:
+def run_cli(
+    *args: str | os.PathLike[str],
+    home: Path,
+    cwd: Path | None = None,
+    env_extra: dict[str, str] | None = None,
+) -> Result:
     """``python -m sopdesigner ARGS`` in a fresh interpreter, with its own SOPDESIGNER_HOME."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "SOPDESIGNER_"))}
     env.update(SOPDESIGNER_HOME=str(home), PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen", PYTHONUTF8="1")
+    env.update(env_extra or {})
     proc = subprocess.run(
         [sys.executable, "-m", "sopdesigner", *map(str, args)],
         capture_output=True,
@@ -41,7 +47,8 @@ def run_cli(*args: str | os.PathLike[str], home: Path, cwd: Path | None = None) 
         timeout=120,
         check=False,
     )
-    return Result(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+    encoding = (env_extra or {}).get("PYTHONIOENCODING", "utf-8")
+    return Result(proc.returncode, proc.stdout.decode(encoding), proc.stderr.decode(encoding))
 
 
 def run_main(capsys, *args: str | os.PathLike[str]) -> Result:

@@ -367,3 +367,19 @@ def test_unicode_titles_names_and_files_survive_every_round_trip(tmp_path, capsy
         ):
             assert s in text, s
     assert json.loads(j2.read_bytes())["audit"][-1]["details"]["source"] == "первый.json"
+
+
+def test_a_console_that_cannot_show_greek_gets_escapes_not_a_traceback(tmp_path, _isolated_user_dirs):
+    doc = make_document()
+    doc.node("validate").title = "Τεχνική επικύρωση 🔬"
+    f = write_sop(tmp_path / "t.sop", doc)
+    latin1 = {"PYTHONUTF8": "0", "PYTHONIOENCODING": "latin-1"}
+    r = run_cli("tick", f, "--node", "validate", "--item", "1", home=_isolated_user_dirs, env_extra=latin1)
+    assert r.code == 0, r.err
+    assert "Traceback" not in r.err
+    assert load(f).node("validate").checklist[0].done
+    r = run_cli("status", f, home=_isolated_user_dirs, env_extra=latin1)
+    assert r.code == 0 and "\\u03a4" in r.out  # Τ, escaped
+    r = run_cli("status", f, "--json", home=_isolated_user_dirs, env_extra=latin1)
+    assert r.code == 0
+    assert {n["id"]: n["title"] for n in json.loads(r.out)["nodes"]}["validate"] == "Τεχνική επικύρωση 🔬"
