@@ -157,10 +157,15 @@ class ExportFlows(QObject):
                 w.show_status("Export cancelled; no file was written."),
             )
         )
-        worker.finished.connect(worker.deleteLater)
+        worker.finished.connect(self._worker_finished)
         self.worker, self.progress = worker, progress
         self.last_result = None
         worker.start()
+
+    def _worker_finished(self) -> None:
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.deleteLater()
 
     # ---- commands ----------------------------------------------------------------------------
     def export_pdf(self) -> None:

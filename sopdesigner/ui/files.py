@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sopdesigner.errors import ImportRefusedError, SopError
+from sopdesigner.storage.blobs import hash_file
 from sopdesigner.storage.settings import load_settings, save_settings
 from sopdesigner.storage.workspace import RecoveryInfo, Workspace
 
@@ -115,30 +116,38 @@ class FileFlows(QObject):
         if not self.close_document():
             ws.close()
             return False
-        self.window.install_workspace(ws, modified=p.suffix.lower() == ".zip")
+        imported = p.suffix.lower() == ".zip"
+        self.window.install_workspace(ws, modified=imported)
+        if imported and self.window.controller is not None:
+            # The same trail entry as `sopdesigner import`.
+            sha, _size = hash_file(p)
+            self.window.controller.log("document.imported", None, {"source": p.name, "sha256": sha})
         if ws.path is not None:
             self.remember_recent(ws.path)
         return True
 
     def _import_package(self, path: Path) -> Workspace:
+        """A new unsaved document from a verified audit package, its evidence staged in the
+        work file so the first save stores it (read_package refuses a package that fails
+        verification)."""
         try:
-            from sopdesigner.export.package import read_package, verify_package
+            from sopdesigner.export.package import read_package
         except ImportError as err:
             raise ImportRefusedError("Importing audit packages is not available in this build.") from err
-        report = verify_package(path)
-        ok = getattr(report, "ok", getattr(report, "intact", True))
-        if not ok:
-            problems = getattr(report, "problems", None) or getattr(report, "reasons", None) or []
-            first = f" {problems[0]}" if problems else ""
-            raise ImportRefusedError(f"The audit package failed verification and was not imported.{first}")
-        imported = read_package(path)
-        document = getattr(imported, "document", imported)
-        ws = Workspace.new(document)
-        blobs = getattr(imported, "blobs", None)
-        if blobs:
-            # Stage the package's evidence in the work file so the first save stores it.
-            for blob_path in blobs.values() if isinstance(blobs, dict) else blobs:
+        document, blobs = read_package(path)
+        try:
+            missing = sorted(
+                {e.filename for n in document.nodes for e in n.evidence if not blobs.has_blob(e.sha256)}
+            )
+            if missing:
+                raise ImportRefusedError(
+                    f"'{path.name}' lacks the evidence file '{missing[0]}', so it was not imported."
+                )
+            ws = Workspace.new(document)
+            for blob_path in blobs.values():
                 ws.add_evidence_file(blob_path)
+        finally:
+            blobs.cleanup()
         return ws
 
     # ---- save -------------------------------------------------------------------------------

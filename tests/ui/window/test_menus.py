@@ -76,7 +76,7 @@ def test_every_menu_action_triggers_on_a_template(window, answers, template_doc,
             else:  # written by another engineer; until it lands the action says so in one sentence
                 assert window.exports.last_result == "This export is not available in this build."
                 answers.warnings.clear()
-            window.exports.worker = None
+            qtbot.waitUntil(lambda: window.exports.worker is None, timeout=10_000)
     assert "action_export_pdf" in triggered and "action_align_left" in triggered
     assert {"action_close", "action_new", "action_quit", "action_open", "action_find"} <= set(triggered)
     assert set(FIRST) <= set(triggered)
