@@ -478,7 +478,8 @@ def _upstream_problems(
     view: _View, graph: ProcessGraph, parts: list[list[str]], part_of: dict[str, int]
 ) -> list[Problem]:
     """SOP205, in one pass over the flow graph in topological order: each part of the graph
-    carries one unapproved approval node upstream of it (the first in document order). Only
+    carries one unapproved approval node upstream of it: the last one met on the way there
+    (where paths merge, the one first in document order), so messages name the nearest. Only
     flow connectors count, and only gates on the main flow (reachable from the start without
     rework connectors), so a remediation review on a rework branch does not block approval."""
     from sopdesigner.rules.graph import reachable
