@@ -185,7 +185,7 @@ class DocumentFile:
         try:
             row = self._con.execute("SELECT body FROM document WHERE id = 1").fetchone()
             events = [r[0] for r in self._con.execute("SELECT event FROM audit ORDER BY seq")]
-        except sqlite3.Error as err:
+        except (sqlite3.Error, UnicodeDecodeError) as err:
             raise DamagedDocumentError(f"'{self.path.name}' cannot be read ({err}).") from None
         if row is None:
             raise DamagedDocumentError(f"'{self.path.name}' is damaged: it has no document record.")
@@ -214,7 +214,7 @@ class DocumentFile:
         """Rows of a read; a page that quick_check let through but SQLite cannot read is damage."""
         try:
             return self._con.execute(sql, params).fetchall()
-        except sqlite3.Error as err:
+        except (sqlite3.Error, UnicodeDecodeError) as err:
             raise DamagedDocumentError(f"'{self.path.name}' cannot be read ({err}).") from None
 
     def meta(self) -> dict[str, str]:

@@ -92,11 +92,17 @@ def check_connection(con: sqlite3.Connection, name: str) -> None:
     """quick_check and the schema allow-list, bounded in time."""
     deadline = time.monotonic() + CHECK_SECONDS
     con.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 100_000)
+    # quick_check quotes damaged bytes and a hostile schema may hold invalid UTF-8: decode
+    # leniently here (the allow-list comparison then refuses mangled names).
+    text_factory = con.text_factory
+    con.text_factory = lambda b: b.decode("utf-8", "replace")
     try:
         try:
             rows = con.execute("PRAGMA quick_check").fetchall()
         except sqlite3.DatabaseError as err:
             raise DamagedDocumentError(f"'{name}' is damaged and cannot be read ({err}).") from None
+        except UnicodeDecodeError:  # SQLite's own error message quoted damaged bytes
+            raise DamagedDocumentError(f"'{name}' is damaged and cannot be read.") from None
         if rows != [("ok",)]:
             raise DamagedDocumentError(f"'{name}' is damaged: it failed SQLite's integrity check.")
         (app_id,) = con.execute("PRAGMA application_id").fetchone()
@@ -113,6 +119,7 @@ def check_connection(con: sqlite3.Connection, name: str) -> None:
         raise DamagedDocumentError(f"'{name}' is damaged and cannot be read ({err}).") from None
     finally:
         con.set_progress_handler(None, 0)
+        con.text_factory = text_factory
     tables = {}
     for kind, obj, _tbl, sql in schema:
         if kind == "table":
