@@ -30,6 +30,8 @@ class ProcessGraph:
     flow: nx.DiGraph
     rework_succ: dict[str, list[str]] = field(default_factory=dict)
     rework_pred: dict[str, list[str]] = field(default_factory=dict)
+    #: Flow connectors from a node to itself (the editor refuses them; a file may have them).
+    self_loops: int = 0
 
 
 def process_graph(doc: Document) -> ProcessGraph:
@@ -48,7 +50,8 @@ def process_graph(doc: Document) -> ProcessGraph:
                 rework_succ[e.source].append(e.target)
                 rework_pred[e.target].append(e.source)
     flow.add_edges_from(pairs)
-    return ProcessGraph(flow, dict(rework_succ), dict(rework_pred))
+    self_loops = sum(1 for u, v in pairs if u == v)
+    return ProcessGraph(flow, dict(rework_succ), dict(rework_pred), self_loops)
 
 
 def flow_graph(doc: Document, *, include_rework: bool = False) -> nx.DiGraph:

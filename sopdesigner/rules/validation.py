@@ -230,7 +230,7 @@ def validate_with_view(doc: Document) -> tuple[list[Problem], _View]:
     problems: list[Problem] = []
     problems += _identity_problems(view)
     problems += _endpoint_problems(view, graph)
-    problems += _cycle_problems(view, graph.flow, parts)
+    problems += _cycle_problems(view, graph.flow, parts, graph.self_loops)
     problems += _decision_problems(view)
     problems += _reference_problems(view)
     problems += _signoff_problems(view)
@@ -329,8 +329,8 @@ def _endpoint_problems(view: _View, graph: ProcessGraph) -> list[Problem]:
     return problems
 
 
-def _cycle_problems(view: _View, flow: nx.DiGraph, parts: list[list[str]]) -> list[Problem]:
-    if len(parts) == len(flow) and not any(n in flow.succ[n] for n in flow):
+def _cycle_problems(view: _View, flow: nx.DiGraph, parts: list[list[str]], self_loops: int) -> list[Problem]:
+    if len(parts) == len(flow) and not self_loops:
         return []  # no part of several nodes, no connector to itself: no loop
     from sopdesigner.rules.graph import loops
 
