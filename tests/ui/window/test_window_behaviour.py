@@ -1,0 +1,101 @@
+"""Autosave timing, preferences, theme, run(path) and keyboard order on the real window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from sopdesigner.ops.nodes import SetNodeFields
+from sopdesigner.storage.document_file import DocumentFile
+from sopdesigner.storage.settings import Settings, load_settings, save_settings
+from sopdesigner.storage.workspace import Workspace
+
+
+def test_autosave_after_editing_stops_and_clean_close_discards(window, answers, template_doc, qtbot):
+    window.update_settings(autosave_seconds=1)
+    window.new_from_document(template_doc)
+    assert window.workspace.work_path is None
+    node = window.controller.document.nodes[0]
+    window.controller.execute(SetNodeFields(node.id, {"title": "Autosaved title"}))
+    assert window.files.autosave_timer.isActive()
+    assert window.files.autosave_timer.interval() == 1000
+    qtbot.waitUntil(
+        lambda: window.workspace.work_path is not None and window.workspace.work_path.exists(), timeout=10_000
+    )
+    work = window.workspace.work_path
+    with DocumentFile.open(work, read_only=True) as f:
+        assert f.load().node(node.id).title == "Autosaved title"
+    # A running editor's own snapshot is not offered for recovery.
+    assert Workspace.recoverable() == []
+    answers.question = answers.question.Discard
+    assert window.files.close_document()
+    assert not work.exists()
+
+
+def test_preferences_set_actor_and_autosave(window, template_doc, monkeypatch):
+    from sopdesigner.ui import help_dialogs
+
+    def fake_exec(self):
+        self.name.setText("Grace Hopper")
+        self.autosave.setValue(7)
+        return 1
+
+    monkeypatch.setattr(help_dialogs.PreferencesDialog, "exec", fake_exec)
+    window.new_from_document(template_doc)
+    window.actions["preferences"].trigger()
+    assert load_settings().user_name == "Grace Hopper"
+    assert load_settings().autosave_seconds == 7
+    node = window.controller.document.nodes[0]
+    window.controller.execute(SetNodeFields(node.id, {"title": "By Grace"}))
+    assert window.controller.document.audit[-1].actor == "Grace Hopper"
+
+
+def test_theme_switch_changes_palette_and_is_saved(window):
+    window.actions["theme_dark"].trigger()
+    dark = QApplication.instance().palette().color(QPalette.ColorRole.Window)
+    assert dark.lightness() < 100
+    assert load_settings().theme == "dark"
+    assert window.effective_theme == "dark" and window.scene.theme.name == "dark"
+    window.actions["theme_light"].trigger()
+    assert QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness() > 200
+    assert window.actions["theme_light"].isChecked() and not window.actions["theme_dark"].isChecked()
+
+
+def test_run_with_a_path_opens_it(qtbot, answers, template_doc, tmp_path):
+    from sopdesigner.ui import app
+
+    path = tmp_path / "given.sop"
+    DocumentFile.create(path, template_doc).close()
+    assert app.run(str(path)) == 0
+    win = app.windows.pop()
+    qtbot.addWidget(win)
+    assert win.workspace.path == path.resolve()
+    assert win.controller.document.model_dump() == template_doc.model_dump()
+    assert "given.sop" in win.windowTitle() and not win.isWindowModified()
+    win.close()
+
+
+def test_grid_snap_legend_toggles_persist(window):
+    save_settings(Settings())
+    for key, field in (("grid", "grid_visible"), ("snap", "snap_to_grid"), ("legend", "show_legend")):
+        before = getattr(load_settings(), field)
+        window.actions[key].trigger()
+        assert getattr(load_settings(), field) is (not before)
+        assert window.actions[key].isChecked() is (not before)
+
+
+def test_tab_goes_from_palette_to_canvas(window, template_doc, qtbot):
+    window.new_from_document(template_doc)
+    window.activateWindow()
+    window.palette_panel.list.setFocus()
+    qtbot.keyClick(window.palette_panel.list, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is window.view
+
+
+def test_problem_click_selects_node(window, template_doc):
+    window.new_from_document(template_doc)
+    target = template_doc.nodes[2].id
+    window.problems_panel.problem_activated.emit([target], [])
+    assert window.scene.selected_node_ids() == [target]
+    assert window.selection_label.text() == "1 node selected"
