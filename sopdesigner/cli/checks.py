@@ -14,7 +14,7 @@ from sopdesigner.cli.common import EXIT_FAIL, EXIT_OK, print_json
 from sopdesigner.model.document import Document
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "validate",
         help="list structural and governance problems",

@@ -520,8 +520,10 @@ def _upstream_problems(
         for nid in part:
             for nxt in succ[nid]:
                 d = part_of[nxt]
-                if d != c and (inherited[d] is None or index[passed_on] < index[inherited[d]]):  # type: ignore[index]
-                    inherited[d] = passed_on
+                if d != c:
+                    prev = inherited[d]
+                    if prev is None or index[passed_on] < index[prev]:
+                        inherited[d] = passed_on
     problems.sort(key=lambda p: index[p.node_ids[0]])
     return problems
 
