@@ -642,3 +642,9 @@ def test_generated_evidence_bytes_save_into_a_document_file(tmp_path):
         ev = loaded.nodes[1].evidence[0]
         assert b"".join(f.iter_blob(ev.sha256)) == gen.evidence_bytes(ev.id)
     assert loaded.model_dump() == doc.model_dump()
+
+
+def test_an_empty_document_needs_a_start_and_an_end():
+    from sopdesigner.model import Document
+
+    assert codes(Document(id="empty")) == ["SOP101", "SOP103"]
