@@ -43,15 +43,36 @@ def change_document(
 
     If ``edit`` raises, nothing is saved. Evidence the document already lacked the bytes of
     (e.g. a document imported from a ``diagram.json``) does not block the save: only bytes this
-    command adds must be supplied by ``blobs``.
+    command adds must be supplied by ``blobs``. If another process saved the file between our
+    load and our save (parallel pipeline jobs), storage refuses the stale save; the edit is then
+    redone on the fresh document, so concurrent commands all land and none is lost.
     """
-    with DocumentFile.open(path) as f:
-        doc = f.load()
-        have = f.blob_hashes()
-        missing_before = {ev.sha256 for n in doc.nodes for ev in n.evidence if ev.sha256 not in have}
-        result = edit(EditSession(doc, actor))
-        f.save(doc, blobs=blobs, elsewhere=missing_before.__contains__ if missing_before else None)
-    return result
+    for attempt in range(1, CONFLICT_RETRIES + 1):
+        with DocumentFile.open(path) as f:
+            doc = f.load()
+            loaded_head = doc.audit_head
+            have = f.blob_hashes()
+            missing_before = {ev.sha256 for n in doc.nodes for ev in n.evidence if ev.sha256 not in have}
+            result = edit(EditSession(doc, actor))
+            try:
+                f.save(doc, blobs=blobs, elsewhere=missing_before.__contains__ if missing_before else None)
+            except DocumentFileError:
+                if attempt < CONFLICT_RETRIES and _saved_by_someone_else(f, loaded_head):
+                    continue
+                raise
+        return result
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+#: How often a command redoes its edit after losing a race with another writer of the file.
+CONFLICT_RETRIES = 20
+
+
+def _saved_by_someone_else(f: DocumentFile, loaded_head: str) -> bool:
+    try:
+        return f.load().audit_head != loaded_head
+    except DocumentFileError:
+        return False
 
 
 def missing_evidence(doc: Document, source: BlobSource) -> list[str]:

@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from sopdesigner.model.document import Document
 from sopdesigner.storage.document_file import DocumentFile
 from sopdesigner.storage.settings import Settings, save_settings
-from tests.cli.cli_support import change_counter, independent_chain_check, load, run_cli, run_main, write_sop
+from tests.cli.cli_support import (
+    REPO,
+    change_counter,
+    independent_chain_check,
+    load,
+    run_cli,
+    run_main,
+    write_sop,
+)
 from tests.factories import make_document
 
 
@@ -383,3 +394,39 @@ def test_a_console_that_cannot_show_greek_gets_escapes_not_a_traceback(tmp_path,
     r = run_cli("status", f, "--json", home=_isolated_user_dirs, env_extra=latin1)
     assert r.code == 0
     assert {n["id"]: n["title"] for n in json.loads(r.out)["nodes"]}["validate"] == "Τεχνική επικύρωση 🔬"
+
+
+def test_parallel_pipeline_jobs_on_one_file_all_land(tmp_path, _isolated_user_dirs):
+    """Several CI jobs recording into the same document at once: none is lost, none fails."""
+    f = tmp_path / "shared.sop"
+    assert run_cli("new", "--template", "ai-model-deployment-approval", f, home=_isolated_user_dirs).code == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "SOPDESIGNER_"))}
+    env.update(SOPDESIGNER_HOME=str(_isolated_user_dirs), PYTHONPATH=str(REPO))
+    jobs = [
+        ["tick", f, "--node", "technical-validation", "--item", str(i), "--actor", f"job-{i}"]
+        for i in range(1, 7)
+    ] + [
+        ["tick", f, "--node", "security-privacy-review", "--item", str(i), "--actor", f"sec-{i}"]
+        for i in range(1, 4)
+    ]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sopdesigner", *map(str, job)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for job in jobs
+    ]
+    results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert all(code == 0 for code, _ in results), results
+    doc = load(f)
+    assert all(item.done for item in doc.node("technical-validation").checklist)
+    assert all(item.done for item in doc.node("security-privacy-review").checklist)
+    assert sorted(e.actor for e in doc.audit[1:]) == sorted(
+        [f"job-{i}" for i in range(1, 7)] + [f"sec-{i}" for i in range(1, 4)]
+    )
+    independent_chain_check([e.model_dump(mode="json") for e in doc.audit])
