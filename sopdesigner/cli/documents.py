@@ -261,13 +261,22 @@ def _export_package(doc: Document, blobs: BlobSource, path: Path) -> None:
     write_package(doc, blobs, path)
 
 
+def _headless_qt() -> None:
+    """Images need Qt but no window: without this, on a build server with no display (or a stale
+    ssh DISPLAY) Qt aborts the whole process while looking for one. An explicit choice wins."""
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
 def _export_png(doc: Document, blobs: BlobSource, path: Path) -> None:
+    _headless_qt()
     from sopdesigner.ui.canvas.image_export import render_png  # Qt, only for images
 
     render_png(doc, path)
 
 
 def _export_svg(doc: Document, blobs: BlobSource, path: Path) -> None:
+    _headless_qt()
     from sopdesigner.ui.canvas.image_export import render_svg
 
     render_svg(doc, path)

@@ -376,3 +376,12 @@ def test_export_png_and_svg(tmp_path, capsys):
     assert r.code == 0, r.err
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert b"<svg" in svg.read_bytes()[:2000]
+
+
+def test_image_export_works_on_a_server_with_no_display(tmp_path, _isolated_user_dirs):
+    pytest.importorskip("sopdesigner.ui.canvas.image_export")
+    f = write_sop(tmp_path / "t.sop", make_document())
+    no_display = {"QT_QPA_PLATFORM": "", "DISPLAY": "", "WAYLAND_DISPLAY": ""}
+    r = run_cli("export", f, "--png", tmp_path / "d.png", home=_isolated_user_dirs, env_extra=no_display)
+    assert r.code == 0, r.err
+    assert (tmp_path / "d.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
