@@ -515,6 +515,7 @@ def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str, str]]:
         action = actions.get(spec.key)
         if action is None or not action.shortcuts():
             continue
-        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+        # The primary binding only: platforms add media keys ("Save", "Open") as extra bindings.
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         rows.append((spec.menu.replace("/", " → "), spec.text.replace("&", "").rstrip("…"), keys))
     return rows

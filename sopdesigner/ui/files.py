@@ -325,7 +325,7 @@ class RecoveryDialog(QDialog):
         self.restore_button.clicked.connect(self.restore)
         self.discard_button.clicked.connect(self.discard)
         layout.addWidget(buttons)
-        self.resize(560, 260)
+        self.resize(760, 280)
 
     def restore(self) -> None:
         row = max(0, self.list.currentRow())

@@ -3,7 +3,7 @@ from the action table) and Help → About."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,7 +50,7 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(560)
 
     def user_name(self) -> str:
         return self.name.text().strip()
@@ -66,7 +66,7 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         extra = {k: a for k, a in actions.items() if k in ("undo", "redo")}
         rows = [
-            ("Edit", a.text().replace("&", ""), ", ".join(k.toString() for k in a.shortcuts()))
+            ("Edit", a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
             for a in extra.values()
         ] + shortcut_rows(actions)
         self.table = QTableWidget(len(rows), 3, self)

@@ -65,7 +65,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self.controller: DocumentController | None = None
         self._saved_audit_len = 0
         self._selection_counts = (0, 0)
-        self._hidden_docks: list[QDockWidget] | None = None
+        self._dock_state: QByteArray | None = None
         self._needs_default_sizes = not self.settings.window_state
         self._forced_modified = False
         self.problems: list[Any] | None = None
@@ -221,7 +221,7 @@ class MainWindow(WindowCommands, QMainWindow):
         problems = docks["problems_dock"]
         self.resizeDocks([docks["palette_dock"]], [150], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["properties_dock"]], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([problems], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([problems, docks["properties_dock"]], [170, 330], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -284,19 +284,19 @@ class MainWindow(WindowCommands, QMainWindow):
         self.document_changed.emit()
 
     def show_start_page(self) -> None:
-        """The start page gets the whole window: the panels are hidden (and come back as
-        they were when a document opens)."""
-        if self._hidden_docks is None:
-            self._hidden_docks = [d for d in self.findChildren(QDockWidget) if d.isVisibleTo(self)]
-            for dock in self._hidden_docks:
+        """The start page gets the whole window: the panels are hidden, and come back with
+        their sizes and tabs (saveState/restoreState) when a document opens."""
+        if self._dock_state is None:
+            self._dock_state = self.saveState()
+            for dock in self.findChildren(QDockWidget):
                 dock.hide()
         self.central.setCurrentWidget(self.start_page)
         self.start_page.refresh()
 
     def _show_hidden_docks(self) -> None:
-        for dock in self._hidden_docks or []:
-            dock.show()
-        self._hidden_docks = None
+        if self._dock_state is not None:
+            self.restoreState(self._dock_state)
+            self._dock_state = None
 
     def _show_canvas(self) -> None:
         self._show_hidden_docks()
