@@ -62,7 +62,7 @@ HOSTILE = {
     "truncated": (_truncated, "truncated"),
     "other-program": (_other_program, "another program"),
     "future-version": (_future_version, "newer SOP Designer"),
-    "extra-trigger": (_extra_trigger, ""),
+    "extra-trigger": (_extra_trigger, "trigger"),
 }
 
 COMMANDS = {

@@ -347,6 +347,14 @@ def test_export_package_then_import_restores_the_evidence(tmp_path, capsys):
     assert sha == hashlib.sha256(content).hexdigest()
     with DocumentFile.open(out, read_only=True) as restored:
         assert b"".join(restored.iter_blob(sha)) == content
+    # Through the package, too, the only difference is the appended import event.
+    before, after = tmp_path / "before.json", tmp_path / "after.json"
+    assert run_main(capsys, "export", f, "--json", before).code == 0
+    assert run_main(capsys, "export", out, "--json", after).code == 0
+    a, b = json.loads(before.read_bytes()), json.loads(after.read_bytes())
+    assert b["audit"][:-1] == a["audit"]
+    a.pop("audit"), b.pop("audit")
+    assert a == b
 
 
 def test_import_refuses_a_tampered_package(tmp_path, capsys):
