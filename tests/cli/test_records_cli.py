@@ -430,3 +430,47 @@ def test_parallel_pipeline_jobs_on_one_file_all_land(tmp_path, _isolated_user_di
         [f"job-{i}" for i in range(1, 7)] + [f"sec-{i}" for i in range(1, 4)]
     )
     independent_chain_check([e.model_dump(mode="json") for e in doc.audit])
+
+
+@pytest.mark.slow
+def test_attach_killed_at_any_moment_leaves_the_document_before_or_after(tmp_path, _isolated_user_dirs):
+    """SIGKILL an attach at several moments (hashing, mid-transaction, done): the file always opens
+    and holds either no new evidence or the evidence with all its bytes and its audit event."""
+    big = tmp_path / "big.bin"
+    with open(big, "wb") as fh:
+        for i in range(48):
+            fh.write(bytes([i]) * (1 << 20))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "SOPDESIGNER_"))}
+    env.update(SOPDESIGNER_HOME=str(_isolated_user_dirs), PYTHONPATH=str(REPO))
+    outcomes = set()
+    for n, delay in enumerate((0.05, 0.3, 0.6, 1.0, 1.5, 2.5, 6.0)):
+        f = write_sop(tmp_path / f"k{n}.sop", make_document())
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sopdesigner", "attach", str(f), "--node", "validate", str(big)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        doc = load(f)  # a hot journal, if any, is rolled back here
+        evidence = doc.node("validate").evidence
+        with DocumentFile.open(f, read_only=True) as stored:
+            if evidence:
+                assert doc.audit[-1].action == "evidence.attached"
+                assert stored.blob_size(evidence[0].sha256) == 48 << 20
+                outcomes.add("after")
+            else:
+                assert doc.audit == [] and stored.blob_hashes() == set()
+                outcomes.add("before")
+        assert run_main_code("status", f) == 0
+    assert "before" in outcomes  # the earliest kill cannot have finished a 48 MB attach
+
+
+def run_main_code(*args) -> int:
+    from sopdesigner.cli import main
+
+    return main([str(a) for a in args])
