@@ -1,23 +1,24 @@
 """``EdgeItem``: a connector drawn between two node items, routed orthogonally border to border.
 
 The arrowhead sits on the target's border and the hit area is wider than the pen (as in
-Qt's diagramscene ``Arrow``). The item follows its nodes live: a node's ``itemChange`` calls
+Qt's diagramscene ``Arrow``). The item follows its nodes live: ``NodeItem.move_to`` calls
 ``adjust()``. Rework edges are dashed and drawn in their own colour.
 """
 
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sopdesigner.model.enums import EdgeKind
 from sopdesigner.ui.canvas import text
 from sopdesigner.ui.canvas.snapshot import EdgeSnapshot
-from sopdesigner.ui.canvas.style import Z_EDGE, Z_SELECTED_EDGE, Theme
+from sopdesigner.ui.canvas.style import Z_EDGE, Theme
 
 if TYPE_CHECKING:
     from sopdesigner.ui.canvas.node_item import NodeItem
@@ -29,60 +30,86 @@ GAP = 20.0  # how far apart boxes must be before a side-to-side elbow is used
 HIT_WIDTH = 10.0
 
 
-def route(s: QRectF, t: QRectF) -> list[QPointF]:
-    """Points of an orthogonal route from box ``s`` to box ``t``, starting and ending on their borders."""
-    sc, tc = s.center(), t.center()
-    if t.left() >= s.right() + GAP:
-        return _elbow_h(QPointF(s.right(), sc.y()), QPointF(t.left(), tc.y()))
-    if t.right() <= s.left() - GAP and abs(tc.y() - sc.y()) < (s.height() + t.height()) / 2:
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+Pt = tuple[float, float]
+
+
+def route(s: Box, t: Box) -> list[Pt]:
+    """Points of an orthogonal route from box ``s`` to box ``t``, starting and ending on their borders.
+
+    Works on plain floats: it runs for every edge of a dragged node on every mouse move."""
+    sl, st, sr, sb = s
+    tl, tt, tr, tb = t
+    sx, sy = (sl + sr) / 2, (st + sb) / 2
+    tx, ty = (tl + tr) / 2, (tt + tb) / 2
+    if tl >= sr + GAP:
+        return _elbow_h((sr, sy), (tl, ty))
+    if tr <= sl - GAP and abs(ty - sy) < ((sb - st) + (tb - tt)) / 2:
         # Backwards on the same row (a rework loop): go over the top rather than through nodes.
-        y = min(s.top(), t.top()) - 30.0
-        return [QPointF(sc.x(), s.top()), QPointF(sc.x(), y), QPointF(tc.x(), y), QPointF(tc.x(), t.top())]
-    if t.top() >= s.bottom() + GAP:
-        return _elbow_v(QPointF(sc.x(), s.bottom()), QPointF(tc.x(), t.top()))
-    if t.bottom() <= s.top() - GAP:
-        return _elbow_v(QPointF(sc.x(), s.top()), QPointF(tc.x(), t.bottom()))
-    if t.right() <= s.left() - GAP:
-        return _elbow_h(QPointF(s.left(), sc.y()), QPointF(t.right(), tc.y()))
-    return [sc, tc]  # overlapping boxes: a straight line, clipped to the outlines by the caller
+        y = min(st, tt) - 30.0
+        return [(sx, st), (sx, y), (tx, y), (tx, tt)]
+    if tt >= sb + GAP:
+        return _elbow_v((sx, sb), (tx, tt))
+    if tb <= st - GAP:
+        return _elbow_v((sx, st), (tx, tb))
+    if tr <= sl - GAP:
+        return _elbow_h((sl, sy), (tr, ty))
+    return [(sx, sy), (tx, ty)]  # overlapping boxes: a straight line, clipped to the outlines by the caller
 
 
-def _elbow_h(a: QPointF, b: QPointF) -> list[QPointF]:
-    if abs(a.y() - b.y()) < 0.5:
+def _elbow_h(a: Pt, b: Pt) -> list[Pt]:
+    if abs(a[1] - b[1]) < 0.5:
         return [a, b]
-    mx = (a.x() + b.x()) / 2
-    return [a, QPointF(mx, a.y()), QPointF(mx, b.y()), b]
+    mx = (a[0] + b[0]) / 2
+    return [a, (mx, a[1]), (mx, b[1]), b]
 
 
-def _elbow_v(a: QPointF, b: QPointF) -> list[QPointF]:
-    if abs(a.x() - b.x()) < 0.5:
+def _elbow_v(a: Pt, b: Pt) -> list[Pt]:
+    if abs(a[0] - b[0]) < 0.5:
         return [a, b]
-    my = (a.y() + b.y()) / 2
-    return [a, QPointF(a.x(), my), QPointF(b.x(), my), b]
+    my = (a[1] + b[1]) / 2
+    return [a, (a[0], my), (b[0], my), b]
 
 
-def clip_to_outline(inside: QPointF, outside: QPointF, outline: QPainterPath, origin: QPointF) -> QPointF:
+def clip_to_outline(inside: Pt, outside: Pt, outline: QPainterPath, origin: Pt) -> Pt:
     """Where the segment from ``inside`` (in the shape) to ``outside`` crosses the outline."""
     lo, hi = 0.0, 1.0
+    (ix, iy), (ox, oy) = inside, outside
     for _ in range(20):
         mid = (lo + hi) / 2
-        p = inside + (outside - inside) * mid
-        if outline.contains(p - origin):
+        if outline.contains(QPointF(ix + (ox - ix) * mid - origin[0], iy + (oy - iy) * mid - origin[1])):
             lo = mid
         else:
             hi = mid
-    return inside + (outside - inside) * hi
+    return ix + (ox - ix) * hi, iy + (oy - iy) * hi
 
 
-def arrow_head(tip: QPointF, before: QPointF, size: float = ARROW) -> QPolygonF:
-    line = QLineF(tip, before)
-    if line.length() < 0.01:
+def arrow_head(tip: Pt, before: Pt, size: float = ARROW) -> QPolygonF:
+    dx, dy = before[0] - tip[0], before[1] - tip[1]
+    if dx * dx + dy * dy < 1e-4:
         return QPolygonF()
-    angle = math.atan2(line.dy(), line.dx())
+    angle = math.atan2(dy, dx)
     spread = math.pi / 7
-    p1 = tip + QPointF(math.cos(angle + spread) * size, math.sin(angle + spread) * size)
-    p2 = tip + QPointF(math.cos(angle - spread) * size, math.sin(angle - spread) * size)
-    return QPolygonF([tip, p1, p2])
+    x, y = tip
+    return QPolygonF(
+        [
+            QPointF(x, y),
+            QPointF(x + math.cos(angle + spread) * size, y + math.sin(angle + spread) * size),
+            QPointF(x + math.cos(angle - spread) * size, y + math.sin(angle - spread) * size),
+        ]
+    )
+
+
+@cache
+def _pens(theme: Theme, rework: bool) -> tuple[QPen, QBrush, QPen, QBrush]:
+    """(line pen, arrow brush, selected pen, handle brush), shared by all edges of a kind."""
+    colour = theme.color("edge_rework") if rework else theme.color("edge")
+    pen = QPen(colour, 1.8, Qt.PenStyle.DashLine if rework else Qt.PenStyle.SolidLine)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    sel = QPen(theme.color("selection"), 3.0)
+    sel.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    return pen, QBrush(colour), sel, QBrush(theme.color("selection"))
 
 
 class EdgeItem(QGraphicsItem):
@@ -96,11 +123,12 @@ class EdgeItem(QGraphicsItem):
         self.target = target
         self._theme = theme
         self._path = QPainterPath()
-        self._points: list[QPointF] = []
+        self._points: list[Pt] = []
         self._arrow = QPolygonF()
         self._label_rect = QRectF()
+        self._label_text = ""
         self._bounds = QRectF()
-        self._shape = QPainterPath()
+        self._shape: QPainterPath | None = None
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(Z_EDGE)
         self._build_pens()
@@ -134,64 +162,60 @@ class EdgeItem(QGraphicsItem):
         self.update()
 
     def _build_pens(self) -> None:
-        t = self._theme
         rework = self._snap.kind is EdgeKind.REWORK
-        colour = t.color("edge_rework") if rework else t.color("edge")
-        pen = QPen(colour, 1.8, Qt.PenStyle.DashLine if rework else Qt.PenStyle.SolidLine)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        self._pen = pen
-        self._brush = QBrush(colour)
-        sel = QPen(t.color("selection"), 3.0)
-        sel.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        self._selected_pen = sel
-        self._handle_brush = QBrush(t.color("selection"))
+        self._pen, self._brush, self._selected_pen, self._handle_brush = _pens(self._theme, rework)
+        self._label_pen = QPen(self._theme.color("edge_rework" if rework else "edge"), 0.8)
 
     # -- geometry ---------------------------------------------------------------------------
     def points(self) -> list[QPointF]:
-        return list(self._points)
+        return [QPointF(x, y) for x, y in self._points]
 
     def end_points(self) -> tuple[QPointF, QPointF]:
-        return self._points[0], self._points[-1]
+        return QPointF(*self._points[0]), QPointF(*self._points[-1])
 
     def adjust(self) -> None:
         """Re-route from the nodes' current positions (called live during drags)."""
-        s, t = self.source.scene_box(), self.target.scene_box()
+        src, dst = self.source, self.target
+        s, t = src.box(), dst.box()
         pts = route(s, t)
-        if len(pts) == 2 and pts[0] == s.center():
+        if len(pts) == 2 and pts[0] == ((s[0] + s[2]) / 2, (s[1] + s[3]) / 2):
+            sc, tc = pts
             pts = [
-                clip_to_outline(s.center(), t.center(), self.source.outline(), self.source.pos()),
-                clip_to_outline(t.center(), s.center(), self.target.outline(), self.target.pos()),
+                clip_to_outline(sc, tc, src.outline(), sc),
+                clip_to_outline(tc, sc, dst.outline(), tc),
             ]
         self.prepareGeometryChange()
         self._points = pts
-        path = QPainterPath(pts[0])
-        for p in pts[1:]:
-            path.lineTo(p)
+        path = QPainterPath()
+        path.moveTo(*pts[0])
+        for x, y in pts[1:]:
+            path.lineTo(x, y)
         self._path = path
         self._arrow = arrow_head(pts[-1], pts[-2])
         self._label_rect = self._compute_label_rect()
-        stroker = QPainterPathStroker()
-        stroker.setWidth(HIT_WIDTH)
-        shape = stroker.createStroke(path)
-        shape.addPolygon(self._arrow)
-        if not self._label_rect.isNull():
-            shape.addRect(self._label_rect)
-        self._shape = shape
-        self._bounds = shape.boundingRect().adjusted(-HANDLE_HIT, -HANDLE_HIT, HANDLE_HIT, HANDLE_HIT)
+        # The wide hit shape is built on first use (hit tests, rubber band), not on every move.
+        self._shape = None
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        m = max(HIT_WIDTH / 2, ARROW) + HANDLE_HIT
+        x0, y0 = min(xs), min(ys)
+        bounds = QRectF(x0 - m, y0 - m, max(xs) - x0 + 2 * m, max(ys) - y0 + 2 * m)
+        if self._label_text:
+            bounds = bounds.united(self._label_rect.adjusted(-2, -2, 2, 2))
+        self._bounds = bounds
 
     def _label_anchor(self) -> QPointF:
         pts = self._points
-        if len(pts) == 4:
-            return (pts[1] + pts[2]) / 2
-        return (pts[0] + pts[-1]) / 2
+        a, b = (pts[1], pts[2]) if len(pts) == 4 else (pts[0], pts[-1])
+        return QPointF((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
 
     def _compute_label_rect(self) -> QRectF:
         if not self._snap.label:
+            self._label_text = ""
             return QRectF()
         fm = text.metrics(10)
-        label = text.elide(self._snap.label, fm, 160)
-        w, h = fm.horizontalAdvance(label) + 8, fm.height() + 2
+        self._label_text = text.elide(self._snap.label, fm, 160)
+        w, h = fm.horizontalAdvance(self._label_text) + 8, fm.height() + 2
         c = self._label_anchor()
         return QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
 
@@ -199,22 +223,25 @@ class EdgeItem(QGraphicsItem):
         return self._bounds
 
     def shape(self) -> QPainterPath:
+        if self._shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(HIT_WIDTH)
+            shape = stroker.createStroke(self._path)
+            shape.addPolygon(self._arrow)
+            if not self._label_rect.isNull():
+                shape.addRect(self._label_rect)
+            self._shape = shape
         return self._shape
 
     def handle_at(self, scene_pos: QPointF) -> str | None:
         """ "source" or "target" when ``scene_pos`` is on a selected edge's end handle."""
         if not self.isSelected() or not self._points:
             return None
-        for end, p in (("target", self._points[-1]), ("source", self._points[0])):
-            d = scene_pos - p
-            if d.x() * d.x() + d.y() * d.y() <= HANDLE_HIT * HANDLE_HIT:
+        x, y = scene_pos.x(), scene_pos.y()
+        for end, (px, py) in (("target", self._points[-1]), ("source", self._points[0])):
+            if (x - px) ** 2 + (y - py) ** 2 <= HANDLE_HIT * HANDLE_HIT:
                 return end
         return None
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.setZValue(Z_SELECTED_EDGE if value else Z_EDGE)
-        return super().itemChange(change, value)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -230,24 +257,16 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._brush)
         painter.drawPolygon(self._arrow)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if not self._label_rect.isNull() and lod >= 0.5:
+        if self._label_text and option.levelOfDetailFromTransform(painter.worldTransform()) >= 0.5:
             t = self._theme
             painter.setBrush(t.color("edge_label_fill"))
-            painter.setPen(
-                QPen(t.color("edge_rework") if self._snap.kind is EdgeKind.REWORK else t.color("edge"), 0.8)
-            )
+            painter.setPen(self._label_pen)
             painter.drawRoundedRect(self._label_rect, 3, 3)
             painter.setFont(text.font(10))
             painter.setPen(t.color("edge_label_text"))
-            fm = text.metrics(10)
-            painter.drawText(
-                self._label_rect,
-                Qt.AlignmentFlag.AlignCenter,
-                text.elide(self._snap.label, fm, self._label_rect.width() - 6),
-            )
+            painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self._label_text)
         if selected:
             painter.setBrush(self._handle_brush)
             painter.setPen(QPen(self._theme.color("node_fill"), 1.5))
-            for p in (self._points[0], self._points[-1]):
-                painter.drawEllipse(p, HANDLE_RADIUS, HANDLE_RADIUS)
+            for x, y in (self._points[0], self._points[-1]):
+                painter.drawEllipse(QPointF(x, y), HANDLE_RADIUS, HANDLE_RADIUS)

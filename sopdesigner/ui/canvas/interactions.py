@@ -78,7 +78,7 @@ class DragNodesInteraction(Interaction):
             target = QPointF(snap(target.x()), snap(target.y()))
         step = target - origin
         for it in self.items:
-            it.setPos(self.start[it.node_id] + step)
+            it.move_to(self.start[it.node_id] + step)
 
     def mouse_release(self, pos: QPointF) -> None:
         if self.active:
@@ -100,7 +100,7 @@ class DragNodesInteraction(Interaction):
 
     def _restore(self) -> None:
         for it in self.items:
-            it.setPos(self.start[it.node_id])
+            it.move_to(self.start[it.node_id])
 
     def _cleanup(self) -> None:
         for it in self.items:

@@ -8,6 +8,7 @@ paint and skipped entirely below ``LOD_TEXT`` zoom (level of detail).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -109,6 +110,64 @@ class _Layout:
     chip_text: str
 
 
+@dataclass(frozen=True)
+class _Geometry:
+    w: float
+    h: float
+    outline: QPainterPath
+    inner: QPainterPath
+    bounds: QRectF
+    content: QRectF
+
+
+@cache
+def _geometry(kind: NodeKind) -> _Geometry:
+    """Outline paths and boxes, shared by every node of a kind (QPainterPath is copy-on-write)."""
+    w, h = NODE_SIZES[kind]
+    inner = QPainterPath()
+    if kind is NodeKind.CHECKPOINT:
+        # A second, inner border: the checkpoint's "gate" look that survives a grey-scale print.
+        inner = outline_path(NodeKind.CHECKPOINT, w - 8, h - 8)
+    bounds = QRectF(-w / 2, -h / 2, w, h).adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
+    return _Geometry(w, h, outline_path(kind, w, h), inner, bounds, content_rect(kind, w, h))
+
+
+@dataclass(frozen=True)
+class _Pens:
+    fill: QBrush
+    status: QPen
+    inner: QPen
+    selection: QPen
+    port_brush: QBrush
+    port_pen: QPen
+    pending: QPen  # dashed outline of a role badge still waiting for its sign-off
+
+
+@cache
+def _pens(theme: Theme, kind: NodeKind, status: Status) -> _Pens:
+    """Pens and brushes shared by every node with the same theme, kind and status."""
+    t = theme
+    if kind is NodeKind.NOTE:
+        fill = t.color("note_fill")
+        status_pen = QPen(t.color("note_border"), 1.5)
+    else:
+        fill = t.color("terminal_fill") if kind in (NodeKind.START, NodeKind.END) else t.color("node_fill")
+        status_pen = QPen(status_colour(status), 3.0)
+    status_pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    sel = QPen(t.color("selection"), 2.0, Qt.PenStyle.DashLine)
+    sel.setCosmetic(True)
+    pending = QPen(t.color("node_subtext"), 1.0, Qt.PenStyle.DashLine)
+    return _Pens(
+        QBrush(fill),
+        status_pen,
+        QPen(t.color("node_border"), 1.0),
+        sel,
+        QBrush(t.color("port")),
+        QPen(t.color("node_fill"), 1.5),
+        pending,
+    )
+
+
 class NodeItem(QGraphicsItem):
     """A node on the canvas. ``node_id`` names the model node; ``status_colour()`` is what is drawn."""
 
@@ -121,10 +180,9 @@ class NodeItem(QGraphicsItem):
         self._hover = False
         self._layout: _Layout | None = None
         self.edges: list[EdgeItem] = []
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
-        )
+        # No ItemSendsGeometryChanges and no Python itemChange: every move of a node goes
+        # through move_to(), which re-routes its edges; this keeps building 1,000 items cheap.
+        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(Z_NODE)
         self._build_geometry()
@@ -150,8 +208,14 @@ class NodeItem(QGraphicsItem):
             self._build_pens()
         self._layout = None
         if (self.pos().x(), self.pos().y()) != (snapshot.x, snapshot.y):
-            self.setPos(snapshot.x, snapshot.y)
+            self.move_to(QPointF(snapshot.x, snapshot.y))
         self.update()
+
+    def move_to(self, pos: QPointF) -> None:
+        """Move the item (drag, model update) and re-route its edges at once."""
+        self.setPos(pos)
+        for edge in self.edges:
+            edge.adjust()
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -174,38 +238,23 @@ class NodeItem(QGraphicsItem):
 
     # -- geometry ---------------------------------------------------------------------------
     def _build_geometry(self) -> None:
-        w, h = NODE_SIZES[self._snap.kind]
-        self._w, self._h = w, h
-        self._outline = outline_path(self._snap.kind, w, h)
-        self._inner_outline = QPainterPath()
-        if self._snap.kind is NodeKind.CHECKPOINT:
-            # A second, inner border: the checkpoint's "gate" look that survives a grey-scale print.
-            inset = QPainterPath(outline_path(NodeKind.CHECKPOINT, w - 8, h - 8))
-            self._inner_outline = inset
-        self._bounds = QRectF(-w / 2, -h / 2, w, h).adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
-        self._content = content_rect(self._snap.kind, w, h)
+        g = _geometry(self._snap.kind)
+        self._w, self._h = g.w, g.h
+        self._outline = g.outline
+        self._inner_outline = g.inner
+        self._bounds = g.bounds
+        self._content = g.content
         self._build_pens()
 
     def _build_pens(self) -> None:
-        t = self._theme
-        kind = self._snap.kind
-        if kind is NodeKind.NOTE:
-            fill = t.color("note_fill")
-            status_pen = QPen(t.color("note_border"), 1.5)
-        else:
-            fill = (
-                t.color("terminal_fill") if kind in (NodeKind.START, NodeKind.END) else t.color("node_fill")
-            )
-            status_pen = QPen(status_colour(self._snap.status), 3.0)
-        status_pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        self._fill = QBrush(fill)
-        self._status_pen = status_pen
-        self._inner_pen = QPen(t.color("node_border"), 1.0)
-        sel = QPen(t.color("selection"), 2.0, Qt.PenStyle.DashLine)
-        sel.setCosmetic(True)
-        self._selection_pen = sel
-        self._port_brush = QBrush(t.color("port"))
-        self._port_pen = QPen(t.color("node_fill"), 1.5)
+        p = _pens(self._theme, self._snap.kind, self._snap.status)
+        self._fill = p.fill
+        self._status_pen = p.status
+        self._inner_pen = p.inner
+        self._selection_pen = p.selection
+        self._port_brush = p.port_brush
+        self._port_pen = p.port_pen
+        self._pending_pen = p.pending
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -222,6 +271,12 @@ class NodeItem(QGraphicsItem):
 
     def size(self) -> tuple[float, float]:
         return self._w, self._h
+
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of the outline in scene units, as plain floats (edge routing)."""
+        p = self.pos()
+        x, y, hw, hh = p.x(), p.y(), self._w / 2, self._h / 2
+        return x - hw, y - hh, x + hw, y + hh
 
     def scene_box(self) -> QRectF:
         """The outline's bounding box in scene coordinates."""
@@ -256,14 +311,6 @@ class NodeItem(QGraphicsItem):
         return self._ensure_layout().title_rect
 
     # -- Qt overrides -------------------------------------------------------------------------
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for edge in self.edges:
-                edge.adjust()
-        elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self.update()
-        return super().itemChange(change, value)
-
     def hoverEnterEvent(self, event) -> None:
         self._hover = True
         self.update()
@@ -324,41 +371,31 @@ class NodeItem(QGraphicsItem):
     def _paint_text(self, painter: QPainter, lay: _Layout) -> None:
         t = self._theme
         if lay.top_left:
-            painter.setFont(text.font(10))
             painter.setPen(t.color("node_subtext"))
-            painter.drawText(
-                lay.top_left_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, lay.top_left
-            )
-        painter.setFont(text.font(10, True))
+            text.draw(painter, lay.top_left_rect, lay.top_left, 10, centre=False)
         for rect, label, fill, fg in lay.badges:
             if fill is None:
-                pen = QPen(t.color("node_subtext"), 1.0, Qt.PenStyle.DashLine)
-                painter.setPen(pen)
+                painter.setPen(self._pending_pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
             else:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(fill)
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(fg)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+            text.draw(painter, rect, label, 10, True)
         size = self._title_px()
-        painter.setFont(text.font(size, True))
         painter.setPen(t.color("node_text"))
         y = lay.title_rect.top()
         for line in lay.title_lines:
-            painter.drawText(
-                QRectF(lay.title_rect.left(), y, lay.title_rect.width(), lay.title_line_height),
-                Qt.AlignmentFlag.AlignCenter,
-                line,
-            )
+            line_rect = QRectF(lay.title_rect.left(), y, lay.title_rect.width(), lay.title_line_height)
+            text.draw(painter, line_rect, line, size, True)
             y += lay.title_line_height
         if lay.chip_rect is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(status_colour(self._snap.status))
             painter.drawRoundedRect(lay.chip_rect, 4, 4)
-            painter.setFont(text.font(10, True))
             painter.setPen(status_text_colour(self._snap.status))
-            painter.drawText(lay.chip_rect, Qt.AlignmentFlag.AlignCenter, lay.chip_text)
+            text.draw(painter, lay.chip_rect, lay.chip_text, 10, True)
 
     def _title_px(self) -> int:
         return 15 if self._review else 13

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -35,7 +35,7 @@ from sopdesigner.ui.canvas.legend_item import LEGEND_GAP, LEGEND_WIDTH, LegendIt
 from sopdesigner.ui.canvas.mime import NODE_KIND_MIME
 from sopdesigner.ui.canvas.node_item import NodeItem
 from sopdesigner.ui.canvas.snapshot import edge_snapshot, node_snapshot
-from sopdesigner.ui.canvas.style import Theme
+from sopdesigner.ui.canvas.style import Z_EDGE, Z_SELECTED_EDGE, Theme
 from sopdesigner.ui.controller import DocumentController
 
 MIN_LANE_WIDTH = 1200.0
@@ -69,6 +69,9 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
         self._interaction: Interaction | None = None
         self._editor: InlineTitleEditor | None = None
         self._lane_width = MIN_LANE_WIDTH
+        self._raised_edges: set[str] = set()
+        self._cache_nodes = False
+        self._quiet = False  # True while a bulk change should emit one selection signal at the end
         self.selectionChanged.connect(self._emit_selection)
         self.set_controller(controller)
 
@@ -89,7 +92,9 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
         self.rebuild()
 
     def rebuild(self) -> None:
-        self.blockSignals(True)
+        # Not blockSignals(): the BSP index learns the scene rect through sceneRectChanged, and
+        # without it every edge became a candidate for every hit test and paint (10× slower drags).
+        self._quiet = True
         try:
             self.clear()
             self._nodes.clear()
@@ -106,10 +111,10 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
             for node in doc.nodes:
                 self._add_node_item(node_snapshot(doc, node, names, lane_roles))
             for edge in doc.edges:
-                self._add_edge_item(edge.id)
+                self._add_edge_item(edge.id, edge)
             self._sync_lanes()
         finally:
-            self.blockSignals(False)
+            self._quiet = False
         self._emit_selection()
 
     def apply_changes(self, changes: list[Change]) -> None:
@@ -154,6 +159,8 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
         item = NodeItem(snap, self.theme)
         if self._review:
             item.set_review_mode(True)
+        if self._cache_nodes:
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(item)
         self._nodes[snap.id] = item
         return item
@@ -276,7 +283,7 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
 
     def select_ids(self, node_ids, edge_ids=()) -> None:
         nodes, edges = set(node_ids), set(edge_ids)
-        self.blockSignals(True)
+        self._quiet = True
         try:
             self.clearSelection()
             for nid in nodes:
@@ -286,14 +293,24 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
                 if eid in self._edges:
                     self._edges[eid].setSelected(True)
         finally:
-            self.blockSignals(False)
+            self._quiet = False
         self._emit_selection()
 
     def select_all(self) -> None:
         self.select_ids(list(self._nodes), list(self._edges))
 
     def _emit_selection(self) -> None:
-        self.selection_changed_ids.emit(self.selected_node_ids(), self.selected_edge_ids())
+        if self._quiet:
+            return
+        edge_ids = self.selected_edge_ids()
+        # A selected edge is drawn above the others, so its end handles can be grabbed.
+        for eid in self._raised_edges - set(edge_ids):
+            if eid in self._edges:
+                self._edges[eid].setZValue(Z_EDGE)
+        for eid in edge_ids:
+            self._edges[eid].setZValue(Z_SELECTED_EDGE)
+        self._raised_edges = set(edge_ids)
+        self.selection_changed_ids.emit(self.selected_node_ids(), edge_ids)
 
     # -- display options -----------------------------------------------------------------------
     def set_theme(self, theme: Theme) -> None:
@@ -334,6 +351,17 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
 
     def review_mode(self) -> bool:
         return self._review
+
+    def set_node_caching(self, on: bool) -> None:
+        """Keep each node's detailed drawing as a device pixmap (the view turns this on at reading
+        zoom, where repaints and drags then blit instead of laying out text, and off when zoomed
+        out, where every zoom step would re-render the caches for nothing)."""
+        if on == self._cache_nodes:
+            return
+        self._cache_nodes = on
+        mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
+        for item in self._nodes.values():
+            item.setCacheMode(mode)
 
     # -- executing ops ------------------------------------------------------------------------
     def execute(self, op: Op, merge_key: str | None = None) -> bool:
@@ -570,21 +598,21 @@ class DiagramScene(scene_commands.SceneCommands, QGraphicsScene):
         while step * scale < 8:  # never draw a grid denser than 8 px on screen
             step *= 5
         pen = QPen(self.theme.color("grid"), 0)
-        painter.setPen(pen)
-        left = int(rect.left() // step) * step
-        top = int(rect.top() // step) * step
-        x = left
         lines = []
-        from PySide6.QtCore import QLineF
-
+        x = int(rect.left() // step) * step
         while x < rect.right():
             lines.append(QLineF(x, rect.top(), x, rect.bottom()))
             x += step
-        y = top
+        y = int(rect.top() // step) * step
         while y < rect.bottom():
             lines.append(QLineF(rect.left(), y, rect.right(), y))
             y += step
+        # Hairlines on pixel rows need no antialiasing, and skipping it makes the grid ~5× cheaper.
+        antialias = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(pen)
         painter.drawLines(lines)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
 
 
 def _transform_of(event) -> QTransform:

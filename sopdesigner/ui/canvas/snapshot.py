@@ -7,6 +7,7 @@ each item a small frozen record, so an item can never write the model by acciden
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sopdesigner.model.document import Document, Edge, Node
 from sopdesigner.model.enums import Decision, EdgeKind, NodeKind, Status
@@ -46,6 +47,7 @@ class EdgeSnapshot:
     kind: EdgeKind
 
 
+@cache
 def abbreviate(name: str) -> str:
     """Three letters that tell roles apart on a small badge ("Security" → "SEC", "Data Science" → "DS")."""
     words = [w for w in name.replace("-", " ").split() if w]

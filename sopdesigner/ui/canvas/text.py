@@ -1,15 +1,16 @@
-"""Text fitting for items: greedy word wrap into a box, eliding the last line, cached metrics.
+"""Text for items: greedy word wrap into a box, eliding the last line, cached metrics, and
+cached ``QStaticText`` drawing.
 
-Nothing here draws; items call these once per layout (lazily, on the first detailed paint)
-and keep the result, because text layout is the costly part of painting a node.
+Items lay out once (lazily, on the first detailed paint) and keep the result, because text
+layout is the costly part of painting a node; repeated strings share one static text.
 """
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QStaticText, QTransform
 
 from sopdesigner.ui.canvas.style import ui_font
 
@@ -72,3 +73,23 @@ def _fit_chars(word: str, fm: QFontMetricsF, width: float) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+@lru_cache(maxsize=8192)
+def static(string: str, pixel_size: int, bold: bool = False) -> QStaticText:
+    """A laid-out text, shared by every item that draws the same string (status labels, badges)."""
+    st = QStaticText(string)
+    st.setTextFormat(Qt.TextFormat.PlainText)
+    st.prepare(QTransform(), font(pixel_size, bold))
+    return st
+
+
+def draw(
+    painter: QPainter, rect: QRectF, string: str, pixel_size: int, bold: bool = False, *, centre: bool = True
+) -> None:
+    """Draw one line centred in ``rect`` (or left-aligned, vertically centred) with a cached static text."""
+    st = static(string, pixel_size, bold)
+    size = st.size()
+    x = rect.center().x() - size.width() / 2 if centre else rect.left()
+    painter.setFont(font(pixel_size, bold))
+    painter.drawStaticText(QPointF(x, rect.center().y() - size.height() / 2), st)
