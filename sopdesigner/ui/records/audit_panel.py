@@ -25,12 +25,15 @@ from sopdesigner.ui.records.context import RecordsContext
 COLUMNS = ("Seq", "Time (UTC)", "Actor", "Action", "Node", "Details")
 ALL = "(all)"
 _ROOT = QModelIndex()
+ID_KEYS = frozenset({"item", "signoff", "evidence", "sha256"})
 
 
 def summarize(details: dict[str, Any], limit: int = 160) -> str:
     """A one-line summary of an event's details for the table."""
     parts = []
-    for key, value in details.items():
+    # Ids of items, sign-offs and evidence mean little to a reader; the other fields say more.
+    shown = {k: v for k, v in details.items() if k not in ID_KEYS} or details
+    for key, value in shown.items():
         if isinstance(value, dict) and set(value) == {"old", "new"}:
             text = f"{key}: {value['old']!s} → {value['new']!s}"
         elif isinstance(value, str | int | float | bool) or value is None:
@@ -103,7 +106,7 @@ class AuditTableModel(QAbstractTableModel):
         if col == 0:
             return e.seq
         if col == 1:
-            return e.at
+            return e.at[:19].replace("T", " ")
         if col == 2:
             return e.actor
         if col == 3:

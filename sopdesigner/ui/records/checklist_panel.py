@@ -36,6 +36,7 @@ from sopdesigner.ops.checklist import (
 )
 from sopdesigner.ops.records import StartReviewRound
 from sopdesigner.ui.records.context import RecordsContext
+from sopdesigner.ui.records.fmt import short_time
 from sopdesigner.ui.records.signoff_dialog import sign_off
 
 # The seed's seven "data needed" kinds: the fallback when the templates module is absent.
@@ -204,7 +205,7 @@ class ChecklistPanel(QWidget):
     def _row(self, item: ChecklistItem) -> QListWidgetItem:
         text = item.text + ("" if item.required else "  (optional)")
         if item.done and item.done_by:
-            text += f"\n    ticked by {item.done_by} at {item.done_at}"
+            text += f"\n    ticked by {item.done_by}, {short_time(item.done_at)}"
         if item.evidence_category:
             text += f"\n    evidence: {item.evidence_category}"
         row = QListWidgetItem(text)
@@ -227,7 +228,7 @@ class ChecklistPanel(QWidget):
             state = " <i>(earlier round)</i>" if s.superseded or s.round != node.round else ""
             line = (
                 f"{_esc(DECISION_LABELS[s.decision])} — {_esc(s.signer)} as "
-                f"{_esc(doc.role_name(s.role))}, {_esc(s.at)}{state}"
+                f"{_esc(doc.role_name(s.role))}, {short_time(s.at)}{state}"
             )
             if s.conditions:
                 line += f"<br>&nbsp;&nbsp;Conditions: {_esc(s.conditions)}"

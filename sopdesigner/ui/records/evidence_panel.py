@@ -29,6 +29,7 @@ from sopdesigner.ops.records import DetachEvidence
 from sopdesigner.ui.records.checklist_panel import category_combo
 from sopdesigner.ui.records.context import RecordsContext
 from sopdesigner.ui.records.evidence_import import EvidenceImport
+from sopdesigner.ui.records.fmt import short_time
 
 IMAGE_TYPES = ("image/png", "image/jpeg")
 THUMB = 96
@@ -161,10 +162,10 @@ class EvidencePanel(QWidget):
         ]
         if ev.category:
             lines.append(ev.category)
-        lines.append(f"added by {ev.added_by or 'unknown'} at {ev.added_at or '?'}")
+        lines.append(f"added by {ev.added_by or 'unknown'}, {short_time(ev.added_at)}")
         row = QListWidgetItem("\n".join(lines))
         row.setData(Qt.UserRole, ev.id)
-        row.setToolTip(f"SHA-256 {ev.sha256}")
+        row.setToolTip(f"SHA-256 {ev.sha256}\nadded {ev.added_at}")
         if ev.sha256 not in self._thumbs:
             self._thumbs[ev.sha256] = thumbnail(self._ctx.store(), ev)
         pix = self._thumbs[ev.sha256]
