@@ -4,12 +4,13 @@ picture of its diagram), recent files (missing ones greyed with a note), "Openâ€
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,8 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sopdesigner import __version__
 from sopdesigner.errors import SopError
 from sopdesigner.model.document import Document
+from sopdesigner.model.ids import slugify
+from sopdesigner.storage.paths import data_dir
 from sopdesigner.storage.settings import load_settings
 
 _log = logging.getLogger(__name__)
@@ -44,17 +48,37 @@ def _templates() -> list[Any]:
         return []
 
 
-def template_preview(template_id: str, document: Document | None = None) -> QPixmap:
-    """A picture of the template's diagram, rendered once per template id and cached."""
-    if template_id in _preview_cache:
-        return _preview_cache[template_id]
+def _disk_cache_path(info: Any) -> Path | None:
+    """Where the preview of a template file is kept between runs: keyed by the file's size and
+    modification time and the app version, so an edited template gets a fresh picture."""
+    try:
+        st = Path(info.path).stat()
+    except OSError:
+        return None
+    key = hashlib.sha256(f"{info.id}|{st.st_size}|{st.st_mtime_ns}|{__version__}".encode()).hexdigest()[:16]
+    folder = data_dir() / "previews"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{slugify(info.id, fallback='template')}-{key}.png"
+
+
+def template_preview(info: Any) -> QPixmap:
+    """A picture of the template's diagram: from memory, else from the disk cache, else
+    rendered (with the PRINT theme) and cached in both."""
+    if info.id in _preview_cache:
+        return _preview_cache[info.id]
+    cached = _disk_cache_path(info)
+    if cached is not None and cached.exists():
+        pix = QPixmap(str(cached))
+        if not pix.isNull():
+            _preview_cache[info.id] = pix
+            return pix
     pix = QPixmap(PREVIEW_SIZE)
     pix.fill(QColor("white"))
     try:
         from sopdesigner.templates import load_template
         from sopdesigner.ui.canvas.image_export import render_png
 
-        doc = document if document is not None else load_template(template_id)
+        doc = load_template(info.id)
         with tempfile.TemporaryDirectory() as tmp:
             png = Path(tmp) / "preview.png"
             render_png(doc, png, scale=0.5)
@@ -72,9 +96,17 @@ def template_preview(template_id: str, document: Document | None = None) -> QPix
             p.end()
     except (ImportError, SopError, OSError) as err:
         # Not cached: the next start page tries again.
-        _log.warning("no preview for template %s: %s", template_id, err)
+        _log.warning("no preview for template %s: %s", info.id, err)
         return pix
-    _preview_cache[template_id] = pix
+    _preview_cache[info.id] = pix
+    if cached is not None:
+        pix.save(str(cached), "PNG")
+    return pix
+
+
+def _placeholder() -> QPixmap:
+    pix = QPixmap(PREVIEW_SIZE)
+    pix.fill(QColor(235, 235, 235))
     return pix
 
 
@@ -177,12 +209,31 @@ class StartPage(QWidget):
     def _load_templates(self) -> None:
         self._templates_loaded = True
         self.templates.clear()
+        self._pending_previews: list[tuple[QListWidgetItem, Any]] = []
         for info in _templates():
-            item = QListWidgetItem(QIcon(template_preview(info.id)), info.title)
+            icon = QIcon(_preview_cache.get(info.id) or _placeholder())
+            item = QListWidgetItem(icon, info.title)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             item.setToolTip(info.description or info.title)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.templates.addItem(item)
+            if info.id not in _preview_cache:
+                self._pending_previews.append((item, info))
+        # Pictures come one per event-loop turn after the page is shown, so start-up never
+        # waits for a template to be rendered.
+        if self._pending_previews:
+            QTimer.singleShot(0, self._next_preview)
+
+    def _next_preview(self) -> None:
+        if not self._pending_previews:
+            return
+        item, info = self._pending_previews.pop(0)
+        item.setIcon(QIcon(template_preview(info)))
+        if self._pending_previews:
+            QTimer.singleShot(0, self._next_preview)
+
+    def previews_pending(self) -> int:
+        return len(getattr(self, "_pending_previews", []))
 
     def _template_chosen(self, item: QListWidgetItem) -> None:
         template_id = item.data(Qt.ItemDataRole.UserRole)
