@@ -34,7 +34,8 @@ def run(path: str | None = None) -> int:
     app, created = _application()
     apply_theme(app, load_settings().theme)
     if created:
-        install_crash_hook()
+        # Snapshot every window's unsaved work at once, so the next start can restore it.
+        install_crash_hook().rescuers.append(lambda: [w.files.autosave_now() for w in list(windows)])
     from sopdesigner.ui.main_window import MainWindow
 
     window = MainWindow()

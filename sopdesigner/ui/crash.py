@@ -52,6 +52,8 @@ class CrashHandler:
         self._shown = False
         self._previous = sys.excepthook
         self.last_log: Path | None = None
+        #: Called after logging, before the dialog (the app snapshots unsaved work here).
+        self.rescuers: list[Callable[[], None]] = []
 
     def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
@@ -64,6 +66,11 @@ class CrashHandler:
             self._previous(exc_type, exc, tb)
             return
         _log.error("unexpected error, logged to %s", self.last_log)
+        for rescue in self.rescuers:
+            try:
+                rescue()
+            except Exception:  # the app is already in trouble; never raise from the hook
+                _log.exception("could not snapshot unsaved work after an unexpected error")
         if self._shown:
             return
         self._shown = True

@@ -35,3 +35,16 @@ def test_install_is_idempotent_and_uninstalls():
     finally:
         handler.uninstall()
     assert sys.excepthook is before
+
+
+def test_rescuers_run_before_the_dialog_and_never_raise():
+    order = []
+    handler = CrashHandler(show=lambda summary, path: order.append("dialog"))
+
+    def broken():
+        order.append("broken")
+        raise RuntimeError("rescue failed too")
+
+    handler.rescuers += [lambda: order.append("autosave"), broken]
+    handler(*_raise(KeyError("x")))
+    assert order == ["autosave", "broken", "dialog"]

@@ -135,3 +135,14 @@ def test_revert_reloads_saved_file(window, answers, template_doc, tmp_path):
     assert all(n.title != "Unwanted" for n in window.controller.document.nodes)
     assert _first_step(window.controller.document).title == original
     assert not window.isWindowModified()
+
+
+def test_closing_the_window_asks_and_cancel_keeps_it_open(window, answers, template_doc):
+    window.new_from_document(template_doc)
+    window.show()
+    answers.question = QMessageBox.StandardButton.Cancel
+    assert window.close() is False
+    assert window.isVisible() and window.controller is not None
+    answers.question = QMessageBox.StandardButton.Discard
+    assert window.close() is True
+    assert load_settings().window_geometry  # the layout is remembered for next time
