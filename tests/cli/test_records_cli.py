@@ -396,6 +396,7 @@ def test_a_console_that_cannot_show_greek_gets_escapes_not_a_traceback(tmp_path,
     assert {n["id"]: n["title"] for n in json.loads(r.out)["nodes"]}["validate"] == "Τεχνική επικύρωση 🔬"
 
 
+@pytest.mark.slow
 def test_parallel_pipeline_jobs_on_one_file_all_land(tmp_path, _isolated_user_dirs):
     """Several CI jobs recording into the same document at once: none is lost, none fails."""
     f = tmp_path / "shared.sop"
