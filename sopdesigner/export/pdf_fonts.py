@@ -67,7 +67,10 @@ def register_fonts() -> frozenset[int]:
 
 def plain_text(value: object) -> str:
     """User text safe to draw with the bundled font (no markup handling: canvas drawing)."""
-    text = unicodedata.normalize("NFC", "" if value is None else str(value))
+    text = "" if value is None else str(value)
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to normalise, drop or replace
+    text = unicodedata.normalize("NFC", text)
     covered = register_fonts()
     out: list[str] = []
     for ch in text:

@@ -16,8 +16,20 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
-from sopdesigner.export.pdf_fonts import para_text
-from sopdesigner.export.pdf_styles import M, P, Styles, grid_table, human_size, key_value_table
+from sopdesigner.export.pdf_fonts import BOLD, para_text
+from sopdesigner.export.pdf_styles import (
+    CELL_LEADING,
+    CELL_SIZE,
+    HEAD_FILL,
+    MUTED,
+    C,
+    M,
+    P,
+    Styles,
+    grid_table,
+    human_size,
+    key_value_table,
+)
 from sopdesigner.model.document import Document, Node, SignOff
 from sopdesigner.model.enums import NodeKind, Status
 from sopdesigner.model.status import DECISION_LABELS, STATUS_STYLES, active_signoffs, latest_by_role
@@ -68,6 +80,20 @@ class Ctx:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def _status_text(status: Status) -> str:
+    style = STATUS_STYLES[status]
+    return f"{style.glyph} {style.label}"
+
+
+def _status_cmds(status: Status, col: int, row: int) -> list[tuple]:
+    """A status cell: its colour behind, and the text colour that reads on it."""
+    style = STATUS_STYLES[status]
+    return [
+        ("BACKGROUND", (col, row), (col, row), HexColor(style.colour)),
+        ("TEXTCOLOR", (col, row), (col, row), HexColor(style.text_on)),
+    ]
+
+
 def _status_style(ctx: Ctx, status: Status) -> ParagraphStyle:
     key = f"status-{status.value}"
     if key not in ctx.styles.extra:
@@ -203,11 +229,9 @@ def summary(ctx: Ctx) -> list[Flowable]:
             counts[ctx.statuses[n.id]] = counts.get(ctx.statuses[n.id], 0) + 1
     tally = ", ".join(f"{STATUS_STYLES[st].glyph} {STATUS_STYLES[st].label}: {k}" for st, k in counts.items())
     out.append(P(f"{len(d.nodes)} nodes, {len(d.edges)} connections, {len(d.roles)} roles. {tally}", s.body))
-    head = [
-        M(h, s.head) for h in ("#", "Node", "Kind", "Owner", "Status", "Checklist", "Evidence", "Sign-offs")
-    ]
-    widths = [22, 112, 52, 66, 84, 50, 48, ctx.width - 434]
-    body: list[tuple[list, Status]] = []
+    head = ["#", "Node", "Kind", "Owner", "Status", "Checklist", "Evidence", "Sign-offs"]
+    w = [22, 112, 52, 66, 84, 50, 48, ctx.width - 434]
+    body: list[tuple[list, Status | None]] = []
     for i, n in enumerate(d.nodes, start=1):
         done = sum(1 for item in n.checklist if item.done)
         active = active_signoffs(n)
@@ -217,24 +241,23 @@ def summary(ctx: Ctx) -> list[Flowable]:
         older = len(n.signoffs) - len(active)
         if older:
             signed += f"\n(+{older} superseded)" if signed else f"({older} superseded)"
-        body.append(
-            (
-                [
-                    P(str(i), s.cell),
-                    P(n.title, s.cell_bold),
-                    P(KIND_LABELS[n.kind], s.cell),
-                    P(_owner(ctx, n), s.cell),
-                    _status_cell(ctx, ctx.statuses[n.id]) if n.kind is not NodeKind.NOTE else P("—", s.cell),
-                    P(f"{done}/{len(n.checklist)}" if n.checklist else "—", s.cell),
-                    P(str(len(n.evidence)), s.cell),
-                    P(signed or "—", s.cell),
-                ],
-                ctx.statuses[n.id] if n.kind is not NodeKind.NOTE else None,
-            )
-        )
+        status = ctx.statuses[n.id] if n.kind is not NodeKind.NOTE else None
+        row = [
+            str(i),
+            C(n.title, w[1], s.cell_bold),
+            KIND_LABELS[n.kind],
+            C(_owner(ctx, n), w[3], s.cell),
+            _status_text(status) if status is not None else "—",
+            f"{done}/{len(n.checklist)}" if n.checklist else "—",
+            str(len(n.evidence)),
+            C(signed or "—", w[7], s.cell),
+        ]
+        body.append((row, status))
     for chunk in _chunks(body):
-        extra = [_status_bg(st, 4, r) for r, (_, st) in enumerate(chunk, start=1) if st is not None]
-        out.append(grid_table([head] + [row for row, _ in chunk], widths, extra=extra))
+        extra = [
+            c for r, (_, st) in enumerate(chunk, start=1) if st is not None for c in _status_cmds(st, 4, r)
+        ]
+        out.append(grid_table([head] + [row for row, _ in chunk], w, extra=extra, bold_cols=[1]))
     return out
 
 
@@ -249,30 +272,18 @@ def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> 
     ]
     status = ctx.statuses[node.id]
     required = ", ".join(d.role_name(r) for r in node.required_roles) or "None"
-    status_cell = _status_cell(ctx, status) if node.kind is not NodeKind.NOTE else P("— (note)", s.cell)
-    rows = [
-        [
-            M("Kind", s.cell_bold),
-            P(KIND_LABELS[node.kind], s.cell),
-            M("Owner (lane)", s.cell_bold),
-            P(_owner(ctx, node), s.cell),
-        ],
-        [M("Status", s.cell_bold), status_cell, M("Review round", s.cell_bold), P(str(node.round), s.cell)],
-        [
-            M("Approvals required", s.cell_bold),
-            P(required, s.cell),
-            M("Node id", s.cell_bold),
-            P(node.id, s.cell),
-        ],
-    ]
-    extra = [
-        ("BACKGROUND", (0, 0), (0, -1), HexColor("#E4E8EE")),
-        ("BACKGROUND", (2, 0), (2, -1), HexColor("#E4E8EE")),
-    ]
-    if node.kind is not NodeKind.NOTE:
-        extra.append(_status_bg(status, 1, 1))
+    note = node.kind is NodeKind.NOTE
     w = ctx.width
-    out.append(grid_table(rows, [90, w / 2 - 90, 80, w / 2 - 80], header=False, zebra=False, extra=extra))
+    widths = [90, w / 2 - 90, 80, w / 2 - 80]
+    rows = [
+        ["Kind", KIND_LABELS[node.kind], "Owner (lane)", C(_owner(ctx, node), widths[3], s.cell)],
+        ["Status", "— (note)" if note else _status_text(status), "Review round", str(node.round)],
+        ["Approvals required", C(required, widths[1], s.cell), "Node id", C(node.id, widths[3], s.cell)],
+    ]
+    extra = [("BACKGROUND", (0, 0), (0, -1), HEAD_FILL), ("BACKGROUND", (2, 0), (2, -1), HEAD_FILL)]
+    if not note:
+        extra += _status_cmds(status, 1, 1)
+    out.append(grid_table(rows, widths, header=False, zebra=False, extra=extra, bold_cols=[0, 2]))
     out.append(Spacer(1, 4))
     out.append(P(node.description, s.body) if node.description.strip() else M("No description.", s.small))
     out += _checklist(ctx, node)
@@ -286,19 +297,20 @@ def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
     out: list[Flowable] = [M("Checklist", s.h3)]
     if not node.checklist:
         return [*out, M("No checklist items.", s.small)]
-    rows: list[list] = [[M(h, s.head) for h in ("", "Item", "Required", "Ticked by", "When (UTC)")]]
-    for item in node.checklist:
-        rows.append(
-            [
-                M("☑" if item.done else "☐", s.centre),
-                P(item.text, s.cell),
-                P("Yes" if item.required else "No", s.cell),
-                P(item.done_by or "—", s.cell),
-                P(stamp(item.done_at), s.cell),
-            ]
-        )
-    for chunk in _chunks(rows[1:]):
-        out.append(grid_table([rows[0], *chunk], [18, ctx.width - 278, 46, 110, 104]))
+    w = [18, ctx.width - 278, 46, 110, 104]
+    head = ["", "Item", "Required", "Ticked by", "When (UTC)"]
+    rows = [
+        [
+            "☑" if item.done else "☐",
+            C(item.text, w[1], s.cell),
+            "Yes" if item.required else "No",
+            C(item.done_by or "—", w[3], s.cell),
+            stamp(item.done_at),
+        ]
+        for item in node.checklist
+    ]
+    for chunk in _chunks(rows):
+        out.append(grid_table([head, *chunk], w, extra=[("ALIGN", (0, 0), (0, -1), "CENTER")]))
     return out
 
 
@@ -307,35 +319,32 @@ def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
     out: list[Flowable] = [M("Evidence", s.h3)]
     if not node.evidence:
         return [*out, M("No evidence attached.", s.small)]
-    head = [M(h, s.head) for h in ("File name", "Title", "Category", "Size")]
+    w = [ctx.width * f for f in (0.3, 0.3, 0.26, 0.14)]
+    head = ["File name", "Title", "Category", "Size"]
     pairs = []
     for ev in node.evidence:
+        detail = f"SHA-256 {ev.sha256} · added by {ev.added_by or '—'} at {stamp(ev.added_at)}"
         pairs.append(
             [
                 [
-                    P(ev.filename, s.cell_bold),
-                    P(ev.title or "—", s.cell),
-                    P(ev.category or "—", s.cell),
-                    P(human_size(ev.size), s.cell),
+                    C(ev.filename, w[0], s.cell_bold),
+                    C(ev.title or "—", w[1], s.cell),
+                    C(ev.category or "—", w[2], s.cell),
+                    human_size(ev.size),
                 ],
-                [
-                    M(
-                        f"SHA-256 {para_text(ev.sha256)} · added by {para_text(ev.added_by or '—')} at "
-                        f"{para_text(stamp(ev.added_at))}",
-                        s.cell_muted,
-                    ),
-                    "",
-                    "",
-                    "",
-                ],
+                [C(detail, ctx.width, s.cell_muted), "", "", ""],
             ]
         )
     for chunk in _chunks(pairs, CHUNK_ROWS // 2):
         rows = [head] + [row for pair in chunk for row in pair]
-        extra = [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows), 2)]
-        extra += [("LINEBELOW", (0, r), (-1, r), 0.4, HexColor("#FFFFFF")) for r in range(1, len(rows), 2)]
-        w = ctx.width
-        out.append(grid_table(rows, [w * 0.3, w * 0.3, w * 0.26, w * 0.14], zebra=False, extra=extra))
+        extra: list[tuple] = []
+        for r in range(1, len(rows), 2):
+            extra += [
+                ("FONT", (0, r), (0, r), BOLD, CELL_SIZE, CELL_LEADING),
+                ("SPAN", (0, r + 1), (-1, r + 1)),
+                ("TEXTCOLOR", (0, r + 1), (-1, r + 1), MUTED),
+            ]
+        out.append(grid_table(rows, w, zebra=False, extra=extra))
     return out
 
 
@@ -349,35 +358,43 @@ def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
             else ""
         )
         return [*out, P(f"No sign-offs recorded{'; ' + wanted if wanted else ''}.", s.small)]
-    head = [M(h, s.head) for h in ("Signer (printed name)", "Role", "Decision", "Time (UTC)", "State")]
+    w = [ctx.width * f for f in (0.27, 0.19, 0.2, 0.22, 0.12)]
+    head = ["Signer (printed name)", "Role", "Decision", "Time (UTC)", "State"]
     pairs = []
     for x in node.signoffs:
         state = _signoff_state(node, x)
-        main = s.cell_bold if state == "Active" else s.cell_muted
-        body = s.cell if state == "Active" else s.cell_muted
+        active = state == "Active"
+        body = s.cell if active else s.cell_muted
         detail = (
-            f"<b>Meaning:</b> {para_text(x.meaning or '—')} · <b>Comment:</b> {para_text(x.comment or '—')} · "
-            f"<b>Conditions:</b> {para_text(x.conditions or '—')} · round {x.round}"
+            f"Meaning: {x.meaning or '—'} · Comment: {x.comment or '—'} · Conditions: {x.conditions or '—'}"
+            f" · round {x.round}"
         )
         pairs.append(
-            [
+            (
                 [
-                    P(x.signer, main),
-                    P(d.role_name(x.role), body),
-                    P(DECISION_LABELS[x.decision], body),
-                    P(stamp(x.at), body),
-                    P(state, body),
+                    [
+                        C(x.signer, w[0], s.cell_bold if active else s.cell_muted),
+                        C(d.role_name(x.role), w[1], body),
+                        DECISION_LABELS[x.decision],
+                        stamp(x.at),
+                        state,
+                    ],
+                    [C(detail, ctx.width, body), "", "", "", ""],
                 ],
-                [M(detail, body), "", "", "", ""],
-            ]
+                active,
+            )
         )
     for chunk in _chunks(pairs, CHUNK_ROWS // 2):
-        rows = [head] + [row for pair in chunk for row in pair]
-        extra = [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows), 2)]
-        w = ctx.width
-        out.append(
-            grid_table(rows, [w * 0.27, w * 0.19, w * 0.2, w * 0.22, w * 0.12], zebra=False, extra=extra)
-        )
+        rows = [head] + [row for pair, _ in chunk for row in pair]
+        extra: list[tuple] = [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows), 2)]
+        for k, (_, active) in enumerate(chunk):
+            r = 1 + 2 * k
+            extra.append(
+                ("FONT", (0, r), (0, r), BOLD, CELL_SIZE, CELL_LEADING)
+                if active
+                else ("TEXTCOLOR", (0, r), (-1, r), MUTED)
+            )
+        out.append(grid_table(rows, w, zebra=False, extra=extra))
     return out
 
 
@@ -398,7 +415,7 @@ def role_matrix(ctx: Ctx, width: float) -> list[Flowable]:
         return [*out, M("This SOP defines no roles.", s.body)]
     first = min(160.0, width * 0.3)
     col = (width - first) / len(roles)
-    head = [M("Step", s.head)] + [P(r.name, s.head) for r in roles]
+    head = ["Step"] + [P(r.name, s.head) for r in roles]
     rows = []
     for n in d.nodes:
         if n.kind is NodeKind.NOTE:
@@ -410,10 +427,14 @@ def role_matrix(ctx: Ctx, width: float) -> list[Flowable]:
             marks = ("O" if r.id == owner else "") + ("A" if r.id in n.required_roles else "")
             if r.id in signers and r.id not in n.required_roles:
                 marks += "C"
-            cells.append(M(" ".join(marks), s.centre))
-        rows.append([P(n.title, s.cell), *cells])
+            cells.append(" ".join(marks))
+        rows.append([C(n.title, first, s.cell), *cells])
     for chunk in _chunks(rows):
-        out.append(grid_table([head, *chunk], [first] + [col] * len(roles)))
+        out.append(
+            grid_table(
+                [head, *chunk], [first] + [col] * len(roles), extra=[("ALIGN", (1, 1), (-1, -1), "CENTER")]
+            )
+        )
     return out
 
 
@@ -465,24 +486,22 @@ def audit_trail(ctx: Ctx) -> list[Flowable]:
     if not d.audit:
         return [*out, M("No audit events recorded yet.", s.body)]
     titles = {n.id: n.title for n in d.nodes}
-    head = [
-        M(h, s.head) for h in ("Seq", "Time (UTC)", "Actor", "Action", "Node", "Details", "Hash", "Previous")
-    ]
+    head = ["Seq", "Time (UTC)", "Actor", "Action", "Node", "Details", "Hash", "Previous"]
     w = ctx.wide
     widths = [30, 90, 84, 96, 96, w - 30 - 90 - 84 - 96 - 96 - 140, 70, 70]
     rows = [
         [
-            P(str(e.seq), s.cell),
-            P(stamp(e.at), s.cell),
-            P(e.actor, s.cell),
-            P(e.action, s.cell),
-            P(titles.get(e.node, e.node) if e.node else "—", s.cell),
+            str(e.seq),
+            stamp(e.at),
+            C(e.actor, widths[2], s.cell),
+            C(e.action, widths[3], s.cell),
+            C(titles.get(e.node, e.node) if e.node else "—", widths[4], s.cell),
             P(_details_text(e.details), s.cell),
-            P(e.hash[:10] + "…", s.cell),
-            P(e.prev_hash[:10] + "…", s.cell_muted),
+            e.hash[:10] + "…",
+            e.prev_hash[:10] + "…",
         ]
         for e in d.audit
     ]
     for chunk in _chunks(rows):
-        out.append(grid_table([head, *chunk], widths))
+        out.append(grid_table([head, *chunk], widths, extra=[("TEXTCOLOR", (7, 1), (7, -1), MUTED)]))
     return out
