@@ -51,7 +51,9 @@ class Records(QObject):
             "request": window.add_panel(self.request, "Request and SOP identity", "RequestDock"),
             "audit": window.add_panel(self.audit, "Audit trail", "AuditDock", Qt.BottomDockWidgetArea),
         }
-        window.tabifyDockWidget(self.docks["checklist"], self.docks["request"])
+        # One tab group keeps each record panel tall enough to read next to Properties.
+        window.tabifyDockWidget(self.docks["checklist"], self.docks["evidence"])
+        window.tabifyDockWidget(self.docks["evidence"], self.docks["request"])
         self.docks["checklist"].raise_()
 
         self.review = ReviewMode(window, ctx)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -148,6 +149,7 @@ class ChecklistPanel(QWidget):
         self.signoffs.setWordWrap(True)
         self.signoffs.setTextFormat(Qt.RichText)
         self.signoffs.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.signoffs.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.sign_button = QPushButton("Sign off…")
         self.round_button = QPushButton("Start new review round")
         records = QHBoxLayout()
@@ -161,7 +163,13 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self._design_row)
         layout.addWidget(self.round_label)
-        layout.addWidget(self.signoffs)
+        # Many sign-offs (several rounds) scroll instead of squeezing the checklist.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(self.signoffs)
+        scroll.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
+        layout.addWidget(scroll)
         layout.addLayout(records)
         self._design_row.setVisible(not review)
         if review:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -144,6 +144,9 @@ class ReviewMode(QObject):
                 dock.hide()
         self.dock.show()
         self.dock.raise_()
+        # A projector needs the side panel wide enough to read and the whole diagram visible.
+        win.resizeDocks([self.dock], [max(420, win.width() // 3)], Qt.Horizontal)
+        QTimer.singleShot(0, self._fit_and_centre)
         for act in self._keys:
             act.setEnabled(True)
         self.active = True
@@ -183,6 +186,13 @@ class ReviewMode(QObject):
         win.show_status("Review ended and recorded in the audit trail.")
         self.active_changed.emit(False)
         return True
+
+    def _fit_and_centre(self) -> None:
+        if not self.active:
+            return
+        self._window.view.fit_to_window()
+        if self.panel.current_step():
+            self._centre_on(self.panel.current_step())
 
     def _centre_on(self, node_id: str) -> None:
         win = self._window

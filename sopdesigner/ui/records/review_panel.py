@@ -44,6 +44,8 @@ class ReviewPanel(QWidget):
         self.title.setTextFormat(Qt.RichText)
         self.pending_only = QCheckBox("Pending only")
         self.steps = QListWidget()
+        self.steps.setWordWrap(True)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.prev_button = QPushButton("◀ Previous")
         self.next_button = QPushButton("Next ▶")
         nav = QHBoxLayout()

@@ -203,3 +203,29 @@ def test_audit_view_turns_red_for_a_file_altered_outside_the_app(window, qtbot, 
     assert w.open_path(path)
     assert not w.records.audit.indicator.verified
     assert w.records.audit.indicator.text().startswith("✖ Chain broken at event 1")
+
+
+def test_reuse_actions_save_a_template_and_start_a_new_deployment(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from sopdesigner.ops.checklist import SetItemDone
+    from sopdesigner.templates import list_templates
+
+    w = window
+    titles = [a.text() for a in w.menus["File"].actions()]
+    assert "Save as &template…" in titles and "New &deployment from this SOP" in titles
+    assert w.controller.execute(SetItemDone("validate", "metrics", True))
+    old_doc_id = w.controller.document.id
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Bank credit SOP", True)))
+    w.records.actions["save_as_template"].trigger()
+    assert "Bank credit SOP" in [t.title for t in list_templates() if not t.builtin]
+
+    w.records.actions["new_deployment"].trigger()
+    doc = w.controller.document
+    assert doc.id != old_doc_id and w.workspace.path is None
+    assert [n.id for n in doc.nodes] == [n.id for n in make_document().nodes]
+    assert not doc.node("validate").checklist[0].done
+    # The panels now show the new document.
+    assert w.records.context.controller is w.controller
+    assert w.records.audit.model.rowCount() == len(doc.audit)
