@@ -108,6 +108,7 @@ class _Layout:
     title_line_height: float
     chip_rect: QRectF | None
     chip_text: str
+    title_px: int
 
 
 @dataclass(frozen=True)
@@ -383,7 +384,7 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(fg)
             text.draw(painter, rect, label, 10, True)
-        size = self._title_px()
+        size = lay.title_px
         painter.setPen(t.color("node_text"))
         y = lay.title_rect.top()
         for line in lay.title_lines:
@@ -478,14 +479,21 @@ class NodeItem(QGraphicsItem):
             if top_left or top_items:
                 top = c.top() + row_h + 1
 
-        # Title: as many wrapped lines as fit between the rows; the last one elided.
+        # Title: as many wrapped lines as fit between the rows; the last one elided. In review
+        # mode the larger size is used only when the whole title fits in it without breaking a
+        # word; otherwise the normal size shows more of it.
         title_w = self._w * 0.68 if kind is NodeKind.DECISION else c.width()
-        avail_h = max(bottom - top, line_h)
-        max_lines = max(1, int(avail_h // line_h))
-        lines = text.wrap(s.title, fm, title_w, max_lines)
+        sizes = (self._title_px(), 13) if self._review else (13,)
+        for px in sizes:
+            fm = text.metrics(px, True)
+            line_h = fm.height()
+            avail_h = max(bottom - top, line_h)
+            lines = text.wrap(s.title, fm, title_w, max(1, int(avail_h // line_h)))
+            if text.complete(s.title, lines):
+                break
         block = line_h * len(lines)
         title_rect = QRectF(c.center().x() - title_w / 2, top + (avail_h - block) / 2, title_w, block)
-        return _Layout(top_left, top_left_rect, badges, lines, title_rect, line_h, chip_rect, chip_text)
+        return _Layout(top_left, top_left_rect, badges, lines, title_rect, line_h, chip_rect, chip_text, px)
 
     def _badge_specs(self, t: Theme) -> list[tuple[str, float, str, QColor | None, QColor]]:
         """(kind, width, text, fill, text colour) for each badge, in drawing order."""

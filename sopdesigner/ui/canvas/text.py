@@ -64,6 +64,11 @@ def wrap(text: str, fm: QFontMetricsF, width: float, max_lines: int) -> list[str
     return lines
 
 
+def complete(text: str, lines: list[str]) -> bool:
+    """Whether ``lines`` show all of ``text`` with no word broken or elided."""
+    return " ".join(lines).split() == text.split()
+
+
 def _fit_chars(word: str, fm: QFontMetricsF, width: float) -> int:
     lo, hi = 1, len(word)
     while lo < hi:
