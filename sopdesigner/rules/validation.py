@@ -491,7 +491,7 @@ def _upstream_problems(
     approved = view.approved
     pending_gates = {g for g in view.gates if g not in approved and g in main}
     index = view.index
-    succ = graph.flow.succ
+    succ = graph.succ
     inherited: list[str | None] = [None] * len(parts)  # an unapproved gate upstream of the part
     problems = []
     for c, part in enumerate(parts):
@@ -529,7 +529,7 @@ def _upstream_problems(
 
 
 def _approved_node_problems(view: _View, graph: ProcessGraph) -> list[Problem]:
-    succ = graph.flow.succ
+    succ = graph.succ
     problems = []
     for nid in view.gates:
         n = view.nodes[nid]
