@@ -1,7 +1,7 @@
 """The PDF report's diagram pages: lanes, nodes and edges drawn as vector graphics.
 
 A diagram that fits a landscape page at a legible scale is drawn on one page; a larger one is
-tiled over several pages at ``MIN_SCALE`` (node titles stay at least ~5 pt), each tile
+tiled over several pages at ``MIN_SCALE``, each tile
 overlapping its neighbours a little and naming its row and column. Colours are a light print
 palette derived from ``STATUS_STYLES``: a pale tint fills the shape and a full-colour pill
 carries the status glyph and label, so colour is never the only signal.
@@ -30,8 +30,12 @@ from sopdesigner.model.geometry import (
 )
 from sopdesigner.model.status import STATUS_STYLES, node_status
 
-#: Below this scale a 12-unit node title would print under ~5 pt; larger diagrams are tiled.
-MIN_SCALE = 0.42
+#: Below this scale shapes get too small to carry their text; larger diagrams are tiled. Text
+#: never prints under the ``MIN_*_PT`` floors: at small scales it wraps onto more lines instead.
+MIN_SCALE = 0.28
+MIN_TITLE_PT = 5.2
+MIN_PILL_PT = 4.2
+MIN_LABEL_PT = 4.6
 #: Never scale a small diagram up by more than this.
 MAX_SCALE = 1.25
 #: Past this many tiles the scale drops (to the plain fit at worst) to keep the report bounded.
@@ -124,6 +128,23 @@ def wrap_lines(text: str, font: str, size: float, width: float, max_lines: int) 
             last = last[:-1]
         lines[-1] = last.rstrip() + "…"
     return lines
+
+
+def fit_text(
+    text: str, font: str, size: float, min_size: float, width: float, height: float, max_lines: int
+) -> tuple[float, list[str]]:
+    """The largest size from ``size`` down to ``min_size`` at which ``text`` wraps into the box
+    without breaking a word or cutting it short; at the floor, the wrap (with ellipsis) it gets."""
+    words = text.split()
+    while True:
+        lines_allowed = max(1, min(max_lines, int(height // (size * 1.15))))
+        fits_words = all(stringWidth(w, font, size) <= width for w in words)
+        lines = wrap_lines(text, font, size, width, lines_allowed)
+        if (
+            fits_words and not (lines and lines[-1].endswith("…") and not text.endswith("…"))
+        ) or size <= min_size:
+            return size, lines
+        size = max(min_size, size - 0.25)
 
 
 def _border_point(node: Node, toward_x: float, toward_y: float) -> tuple[float, float]:
@@ -223,8 +244,15 @@ class DiagramTile(Flowable):
             c.line(x_body, y0, x_end, y0)
             c.line(x_body, y1, x_end, y1)
             name = plain_text(self.doc.role_name(lane.role))
-            size = TITLE_SIZE * s
-            lines = wrap_lines(name, BOLD, size, (LANE_HEADER_WIDTH - 16) * s, 4)
+            size, lines = fit_text(
+                name,
+                BOLD,
+                max(TITLE_SIZE * s, MIN_TITLE_PT + 0.8),
+                MIN_PILL_PT,
+                (LANE_HEADER_WIDTH - 12) * s,
+                y1 - y0,
+                4,
+            )
             c.setFillColor(INK)
             c.setFont(BOLD, size)
             mid = (y0 + y1) / 2 + (len(lines) - 1) * size * 0.6
@@ -262,7 +290,7 @@ class DiagramTile(Flowable):
         p.close()
         c.drawPath(p, stroke=0, fill=1)
         if label:
-            size = LABEL_SIZE * s
+            size = max(LABEL_SIZE * s, MIN_LABEL_PT)
             text = wrap_lines(plain_text(label), REGULAR, size, 160 * s, 1)
             if text:
                 tw = stringWidth(text[0], REGULAR, size)
@@ -319,24 +347,32 @@ class DiagramTile(Flowable):
         # Text: title lines, then (for workflow nodes) the status pill.
         has_pill = kind is not NodeKind.NOTE
         title_w = (w - 18 * s) * (0.62 if kind is NodeKind.DECISION else 1.0)
-        size = TITLE_SIZE * s
-        max_lines = 2 if kind is NodeKind.DECISION else 3
-        lines = wrap_lines(plain_text(node.title), BOLD if has_pill else REGULAR, size, title_w, max_lines)
-        pill_h = PILL_SIZE * s * 1.5 if has_pill else 0.0
-        block = len(lines) * size * 1.2 + (pill_h + 3 * s if has_pill else 0)
+        pill_h = max(PILL_SIZE * s, MIN_PILL_PT) * 1.5 if has_pill else 0.0
+        room = h * (0.62 if kind is NodeKind.DECISION else 0.92) - (pill_h + 2 * s if has_pill else 0)
+        size, lines = fit_text(
+            plain_text(node.title),
+            BOLD if has_pill else REGULAR,
+            max(TITLE_SIZE * s, MIN_TITLE_PT),
+            MIN_PILL_PT,
+            title_w,
+            room,
+            2 if kind is NodeKind.DECISION else 3,
+        )
+        block = len(lines) * size * 1.15 + (pill_h + 2 * s if has_pill else 0)
         top = y + h / 2 + block / 2
         c.setFillColor(INK)
         c.setFont(BOLD if has_pill else REGULAR, size)
         for k, line in enumerate(lines):
-            c.drawCentredString(x + w / 2, top - (k + 1) * size * 1.2 + size * 0.25, line)
+            c.drawCentredString(x + w / 2, top - (k + 1) * size * 1.15 + size * 0.25, line)
         if has_pill:
-            self._draw_pill(status, x + w / 2, top - block, w * (0.6 if kind is NodeKind.DECISION else 0.9))
+            # A pill may overhang a small node a little rather than cut its status label short.
+            self._draw_pill(status, x + w / 2, top - block, w * (0.75 if kind is NodeKind.DECISION else 1.15))
 
     def _draw_pill(self, status: Status, cx: float, bottom: float, max_w: float) -> None:
         c = self.canv
         s = self.scale
         style = STATUS_STYLES[status]
-        size = PILL_SIZE * s
+        size = max(PILL_SIZE * s, MIN_PILL_PT)
         text = wrap_lines(f"{style.glyph} {style.label}", REGULAR, size, max_w - 8 * s, 1)[0]
         tw = stringWidth(text, REGULAR, size) + 8 * s
         ph = size * 1.5
