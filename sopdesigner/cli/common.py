@@ -19,6 +19,13 @@ def run_handler(handler: Callable[[], int]) -> int:
     except SopError as err:
         fail(str(err))
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (``sopdesigner gate x.sop | head``): stop quietly, as Unix tools do,
+        # and point stdout at devnull so the interpreter's final flush does not complain.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as err:
         where = f" ({err.filename})" if getattr(err, "filename", None) else ""
         fail(f"{err.strerror or err}{where}.")

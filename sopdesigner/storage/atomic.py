@@ -26,9 +26,25 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# Read once at import (single-threaded then): os.umask() can only be read by setting it.
+_UMASK = _read_umask()
+
+
 def temp_path_beside(target: Path, suffix: str = ".part") -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
-    os.close(fd)
+    # mkstemp makes 0600 files; the finished file should get ordinary permissions (0666 & ~umask).
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
+    except (AttributeError, OSError):
+        pass
+    finally:
+        os.close(fd)
     return Path(name)
 
 
