@@ -61,6 +61,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "SOP206": ("error", "a node is approved while required checklist items are not done"),
     "SOP207": ("warning", "a node is approved without the evidence its checklist calls for"),
     "SOP208": ("warning", "conditions were recorded on an approval with no follow-up step after the node"),
+    "SOP209": ("error", "no node in the diagram requires an approval"),
 }
 
 APPROVE_WORDS = frozenset(
@@ -416,6 +417,14 @@ def _reference_problems(view: _View) -> list[Problem]:
                     (n.id,),
                 )
             )
+    if not view.gates and not any(p.code == "SOP201" for p in problems):
+        problems.append(
+            _problem(
+                "SOP209",
+                "No node in the diagram requires an approval, so nothing stops a model from shipping; "
+                "give a checkpoint its required roles.",
+            )
+        )
     return problems
 
 

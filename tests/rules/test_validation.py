@@ -77,7 +77,7 @@ def test_every_rule_code_is_documented_with_a_severity():
     assert all(
         code.startswith(("SOP1", "SOP2")) and sev in ("error", "warning") for code, (sev, _) in RULES.items()
     )
-    assert len(RULES) == 21
+    assert len(RULES) == 22
 
 
 # -- structure -------------------------------------------------------------------------------
@@ -644,7 +644,27 @@ def test_generated_evidence_bytes_save_into_a_document_file(tmp_path):
     assert loaded.model_dump() == doc.model_dump()
 
 
-def test_an_empty_document_needs_a_start_and_an_end():
+def test_an_empty_document_needs_a_start_an_end_and_an_approval():
     from sopdesigner.model import Document
 
-    assert codes(Document(id="empty")) == ["SOP101", "SOP103"]
+    assert codes(Document(id="empty")) == ["SOP101", "SOP103", "SOP209"]
+
+
+def test_sop209_no_approval_anywhere(session, doc):
+    doc.node("risk").kind = NodeKind.STEP
+    doc.node("risk").required_roles = []
+    doc.node("decide").required_roles = []
+    doc.node("decide").kind = NodeKind.STEP
+    p = only(doc, "SOP209")
+    assert p.severity == "error" and p.node_ids == ()
+    assert codes(doc) == ["SOP209"]
+
+
+def test_sop209_not_raised_when_one_step_requires_approval_or_sop201_already_says_it(doc):
+    doc.node("risk").required_roles = []
+    doc.node("decide").required_roles = []
+    assert "SOP209" not in codes(doc)  # SOP201 names the checkpoint and the decision instead
+    doc.node("risk").kind = NodeKind.STEP
+    doc.node("decide").kind = NodeKind.STEP
+    doc.node("validate").required_roles = ["data-science"]
+    assert validate(doc) == []
