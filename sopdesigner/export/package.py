@@ -20,7 +20,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sopdesigner import APP_NAME, __version__
 from sopdesigner.errors import CancelledError, ImportRefusedError, SopError
@@ -30,7 +30,14 @@ from sopdesigner.export.verify import VerifyReport, _verify, verify_package
 from sopdesigner.model.clock import utc_now
 from sopdesigner.model.document import Document
 
-__all__ = ["ExtractedBlobs", "VerifyReport", "read_package", "verify_package", "write_package"]
+__all__ = [
+    "ExtractedBlobs",
+    "PackageContents",
+    "VerifyReport",
+    "read_package",
+    "verify_package",
+    "write_package",
+]
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -238,9 +245,14 @@ class ExtractedBlobs(dict[str, Path]):
         self.cleanup()
 
 
-def read_package(
-    path: str | os.PathLike[str], dest: str | os.PathLike[str] | None = None
-) -> tuple[Document, ExtractedBlobs]:
+class PackageContents(NamedTuple):
+    """What ``read_package`` returns: unpack it (``doc, blobs = ...``) or use the names."""
+
+    document: Document
+    blobs: ExtractedBlobs
+
+
+def read_package(path: str | os.PathLike[str], dest: str | os.PathLike[str] | None = None) -> PackageContents:
     """The document and evidence of a verified package; ``ImportRefusedError`` if it does not verify.
 
     Evidence is extracted into ``dest`` (which must exist; the caller owns it), or into a fresh
@@ -279,7 +291,7 @@ def read_package(
     except BaseException:
         blobs.cleanup()
         raise
-    return doc, blobs
+    return PackageContents(doc, blobs)
 
 
 def _read_checked(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sha: str, budget: zipsafe.Budget) -> bytes:

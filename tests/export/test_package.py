@@ -235,3 +235,13 @@ def test_evidence_paths_disambiguate_after_case_folding():
     ]
     assert paths[1] == ["data/evidence/N1 (2)/a"]
     assert paths[2] == ["data/evidence/node/b"]
+
+
+def test_read_package_result_has_names_too(recorded, tmp_path):
+    doc, blobs = recorded
+    target = tmp_path / "n.zip"
+    write_package(doc, blobs, target)
+    contents = read_package(target)
+    with contents.blobs:
+        assert contents.document.id == doc.id
+        assert set(contents.blobs) == {ev.sha256 for n in doc.nodes for ev in n.evidence}
