@@ -20,18 +20,10 @@ _REPLACEMENT = "\ufffd"
 
 
 def _resources_dir() -> Path:
-    """``resources/`` from the source tree, or ``sopdesigner/resources`` in an installed wheel."""
-    try:
-        from sopdesigner.templates import resources_dir  # type: ignore[attr-defined]
-    except ImportError:
-        resources_dir = None
-    if resources_dir is not None:
-        return Path(resources_dir())
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "resources", package.parent / "resources"):
-        if (candidate / "fonts").is_dir():
-            return candidate
-    return package.parent / "resources"
+    """``resources/`` in the source tree, or ``sopdesigner/resources`` in an installed wheel."""
+    from sopdesigner.templates import resources_dir
+
+    return resources_dir()
 
 
 def font_path(name: str) -> Path:
