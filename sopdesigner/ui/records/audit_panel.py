@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QThread, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from sopdesigner.ui.records.context import RecordsContext
 COLUMNS = ("Seq", "Time (UTC)", "Actor", "Action", "Node", "Details")
 ALL = "(all)"
 _ROOT = QModelIndex()
+SYNC_VERIFY_LIMIT = 5_000  # larger trails are verified in a worker thread
 ID_KEYS = frozenset({"item", "signoff", "evidence", "sha256"})
 
 
@@ -116,11 +117,28 @@ class AuditTableModel(QAbstractTableModel):
         return summarize(e.details)
 
 
+_RUNNING: set[QThread] = set()
+
+
+class _VerifyWorker(QThread):
+    done = Signal(int, object, int, str)  # generation, problem, events verified, head
+
+    def __init__(self, events: list[dict[str, Any]], generation: int):
+        super().__init__()
+        self._events, self._generation = events, generation
+
+    def run(self) -> None:
+        problem = verify_chain(self._events)
+        head = self._events[-1]["hash"] if self._events else GENESIS
+        self.done.emit(self._generation, problem, len(self._events), head)
+
+
 class ChainIndicator(QLabel):
     """Green "Chain verified — head 3f2a…" or red "Chain broken at event N"."""
 
     def show_result(self, problem: ChainProblem | None, head: str, count: int) -> None:
         self.problem = problem
+        self.pending = False
         if problem is None:
             text = (
                 f"✔ Chain verified — head {head[:8]}… ({count} events)" if count else "✔ No audit events yet"
@@ -136,8 +154,16 @@ class ChainIndicator(QLabel):
         self.setText(text)
         self.setToolTip(problem.message if problem else f"Head hash {head}")
 
+    def show_pending(self, count: int) -> None:
+        self.problem = None
+        self.pending = True
+        self.setText(f"… Verifying the audit chain ({count} events)")
+        self.setStyleSheet("QLabel { background: #0072B2; color: white; padding: 4px; font-weight: bold; }")
+
     @property
     def verified(self) -> bool:
+        if getattr(self, "pending", False):
+            return False
         return getattr(self, "problem", None) is None
 
 
@@ -149,8 +175,10 @@ class AuditPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("AuditPanel")
         self._ctx = context
-        self._seen = 0  # events already in the model and verified
+        self._seen = 0  # events already in the model
+        self._verified = 0  # events already verified (-1 while a worker verifies)
         self._verified_head = GENESIS
+        self._generation = 0
         self._problem: ChainProblem | None = None
 
         self.indicator = ChainIndicator()
@@ -213,9 +241,21 @@ class AuditPanel(QWidget):
         if ctrl is not None:
             ctrl.audit_appended.connect(self._on_appended)
             ctrl.changes_applied.connect(self._on_changes)
-        self._problem = verify_chain(e.model_dump(mode="json") for e in events)
         self._seen = len(events)
-        self._verified_head = events[-1].hash if events else GENESIS
+        self._generation += 1
+        if len(events) <= SYNC_VERIFY_LIMIT:
+            self._problem = verify_chain(_as_dict(e) for e in events)
+            self._verified = len(events)
+            self._verified_head = events[-1].hash if events else GENESIS
+        else:
+            # Hashing 100,000 events takes seconds: verify off the GUI thread.
+            self._verified = -1
+            worker = _VerifyWorker([_as_dict(e) for e in events], self._generation)
+            worker.done.connect(self._on_verified)
+            # Held here, not by the panel, so closing the panel never destroys a running thread.
+            _RUNNING.add(worker)
+            worker.finished.connect(lambda w=worker: _RUNNING.discard(w))
+            worker.start()
         self.model.set_events(events, self._titles())
         self._fill_filters()
         self._show_chain()
@@ -230,10 +270,8 @@ class AuditPanel(QWidget):
             return
         events = ctrl.document.audit
         new = events[self._seen :]
-        if self._problem is None and new:
-            # Verify only the new links, continuing from the head already verified.
-            self._problem = _verify_tail(new, self._seen, self._verified_head)
-            self._verified_head = new[-1].hash
+        if self._verified >= 0:
+            self._verify_rest(events)
         start, self._seen = self._seen, len(events)
         self.model._titles.update(self._titles())
         self.model.appended(start)
@@ -241,12 +279,33 @@ class AuditPanel(QWidget):
         self._show_chain()
         self.table.scrollToBottom()
 
+    def _verify_rest(self, events: list[AuditEvent]) -> None:
+        """Verify only the links after the part already verified, continuing from its head."""
+        if self._problem is None and len(events) > self._verified:
+            self._problem = _verify_tail(events[self._verified :], self._verified, self._verified_head)
+            self._verified_head = events[-1].hash
+        self._verified = len(events)
+
+    def _on_verified(self, generation: int, problem: ChainProblem | None, count: int, head: str) -> None:
+        if generation != self._generation or self._ctx.controller is None:
+            return  # a different document is shown now
+        self._problem, self._verified, self._verified_head = problem, count, head
+        self._verify_rest(self._ctx.controller.document.audit)
+        self._show_chain()
+
+    @property
+    def verifying(self) -> bool:
+        return self._verified < 0
+
     def _on_changes(self, _changes: list) -> None:
         self.model._titles.update(self._titles())
 
     def _show_chain(self) -> None:
         ctrl = self._ctx.controller
         events = ctrl.document.audit if ctrl else []
+        if self.verifying:
+            self.indicator.show_pending(len(events))
+            return
         self.indicator.show_result(self._problem, events[-1].hash if events else GENESIS, len(events))
 
     # -- filters --
@@ -295,7 +354,7 @@ def _verify_tail(new: list[AuditEvent], offset: int, head: str) -> ChainProblem 
 
     prev = head
     for i, e in enumerate(new, start=offset + 1):
-        d = e.model_dump(mode="json")
+        d = _as_dict(e)
         if d["seq"] != i:
             return ChainProblem(i, f"Audit event {i} has sequence number {d['seq']!r}; expected {i}.")
         if d["prev_hash"] != prev:
@@ -306,3 +365,17 @@ def _verify_tail(new: list[AuditEvent], offset: int, head: str) -> ChainProblem 
             return ChainProblem(i, f"Audit event {i} was altered: its hash does not match its content.")
         prev = d["hash"]
     return None
+
+
+def _as_dict(e: AuditEvent) -> dict[str, Any]:
+    """The event as the plain dict the hash is defined on (5x cheaper than model_dump)."""
+    return {
+        "seq": e.seq,
+        "at": e.at,
+        "actor": e.actor,
+        "action": e.action,
+        "node": e.node,
+        "details": e.details,
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }

@@ -118,7 +118,25 @@ def test_a_hundred_thousand_events_load_into_the_model(qtbot):
     qtbot.addWidget(panel)
     panel.reload()
     assert panel.model.rowCount() == 100_000
-    assert panel.indicator.verified
+    assert panel.indicator.text().startswith("… Verifying the audit chain")  # in a worker thread
+    # An event appended while the worker runs is verified once it is done.
+    assert ctx.controller.execute(SetItemDone("validate", "data", True))
+    qtbot.waitUntil(lambda: panel.indicator.verified, timeout=60_000)
+    assert panel.indicator.text().startswith(f"✔ Chain verified — head {ctrl.document.audit[-1].hash[:8]}…")
     assert panel.model.index(99_999, 0).data() == 100_000
     panel.set_filter("node", "risk")
     assert panel.model.rowCount() == 50_000
+
+
+def test_a_large_tampered_trail_turns_red_after_background_verification(qtbot):
+    from sopdesigner.editing.session import EditSession
+
+    ctx, ctrl, _ws = make_context()
+    session = EditSession(ctrl.document, "Bulk")
+    for i in range(6_000):
+        session.log("note.added", None, {"i": i})
+    ctrl.document.audit[4_321].details["i"] = -1  # altered after it was hashed
+    panel = AuditPanel(ctx)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: not panel.verifying, timeout=60_000)
+    assert panel.indicator.text().startswith("✖ Chain broken at event 4322")
