@@ -334,3 +334,29 @@ def test_streaming_counts_inflated_bytes_instead_of_trusting_headers(tmp_path):
             for _ in zipsafe.stream_member(zf, info, zipsafe.Budget(limit=1000)):
                 pass
         assert b"".join(zipsafe.stream_member(zf, info, zipsafe.Budget())) == bytes(range(256)) * 64
+
+
+def test_cli_in_a_fresh_process_and_json_for_a_tampered_package(package, tmp_path):
+    import subprocess
+    import sys
+
+    root, files = load(package)
+    files["data/audit-log.jsonl"] = files["data/audit-log.jsonl"].replace(b'"seq":2', b'"seq":7', 1)
+    path = save(root, files, tmp_path / "t.zip")
+    run = subprocess.run(
+        [sys.executable, "-m", "sopdesigner", "verify", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stderr
+    data = json.loads(run.stdout)
+    assert data["status"] == "tampered"
+    assert "data/audit-log.jsonl" in {p["file"] for p in data["problems"]}
+    run = subprocess.run(
+        [sys.executable, "-m", "sopdesigner", "verify", str(package)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0 and run.stdout.startswith("Intact")
