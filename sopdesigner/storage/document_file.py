@@ -114,6 +114,9 @@ class DocumentFile:
             finally:
                 new.close()
             commit_file(tmp, target)
+        except DocumentFileError as err:
+            # The user chose ``target``; the temp file's name would mean nothing to them.
+            raise type(err)(str(err).replace(tmp.name, target.name)) from None
         except sqlite3.Error as err:
             raise _disk_error(target, err) from None
         except OSError as err:
@@ -380,6 +383,9 @@ class DocumentFile:
             finally:
                 dest.close()
             commit_file(tmp, target)
+        except DocumentFileError as err:
+            # The user chose ``target``; the temp file's name would mean nothing to them.
+            raise type(err)(str(err).replace(tmp.name, target.name)) from None
         except sqlite3.Error as err:
             raise _disk_error(target, err) from None
         except OSError as err:
