@@ -84,7 +84,14 @@ class Workspace:
         self, src: str | os.PathLike[str], *, progress: Progress | None = None, cancel: Cancel | None = None
     ) -> StoredBlob:
         """Stage a file's bytes in the work file; they move into the document on the next save."""
-        return self._work_file().add_blob_from_path(src, progress=progress, cancel=cancel)
+        try:
+            return self._work_file().add_blob_from_path(src, progress=progress, cancel=cancel)
+        except DocumentFileError as err:
+            # The work file's random name means nothing to the user; say what it is.
+            work = self._work_path.name if self._work_path is not None else None
+            if work is None or work not in str(err):
+                raise
+            raise type(err)(str(err).replace(f"'{work}'", "the autosave file")) from None
 
     def has_blob(self, sha256: str) -> bool:
         return any(f is not None and f.has_blob(sha256) for f in (self._work, self._file))
