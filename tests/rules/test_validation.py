@@ -25,10 +25,10 @@ from sopdesigner.ops import (
     SignNode,
     StartReviewRound,
 )
+from sopdesigner.rules.problems import Facts
 from sopdesigner.rules.validation import (
     RULES,
     Problem,
-    _View,
     check_signoff,
     normalize_name,
     path_kinds,
@@ -595,7 +595,7 @@ def test_approved_matches_node_status(roles, signoffs, rnd, kind):
     node = Node(id="x", kind=kind, title="X", required_roles=roles, signoffs=signoffs, round=rnd)
     doc.nodes.append(node)
     expected = requires_approval(node) and node_status(node).is_approved
-    assert ("x" in _View(doc).approved) == expected
+    assert ("x" in Facts(doc).approved) == expected
 
 
 # -- the benchmark generator makes realistic, sound documents ---------------------------------
