@@ -3,6 +3,7 @@ events stay fast), a chain indicator that verifies the trail, and row → node s
 
 from __future__ import annotations
 
+import atexit
 import json
 from typing import Any
 
@@ -118,18 +119,21 @@ class AuditTableModel(QAbstractTableModel):
 
 
 _RUNNING: set[QThread] = set()
+# A verification still running when the app quits is waited for, not destroyed mid-run.
+atexit.register(lambda: [w.wait() for w in list(_RUNNING)])
 
 
 class _VerifyWorker(QThread):
     done = Signal(int, object, int, str)  # generation, problem, events verified, head
 
-    def __init__(self, events: list[dict[str, Any]], generation: int):
+    def __init__(self, events: list[AuditEvent], generation: int):
         super().__init__()
+        # Events are append-only and never mutated, so reading this snapshot here is safe.
         self._events, self._generation = events, generation
 
     def run(self) -> None:
-        problem = verify_chain(self._events)
-        head = self._events[-1]["hash"] if self._events else GENESIS
+        problem = verify_chain(_as_dict(e) for e in self._events)
+        head = self._events[-1].hash if self._events else GENESIS
         self.done.emit(self._generation, problem, len(self._events), head)
 
 
@@ -250,7 +254,7 @@ class AuditPanel(QWidget):
         else:
             # Hashing 100,000 events takes seconds: verify off the GUI thread.
             self._verified = -1
-            worker = _VerifyWorker([_as_dict(e) for e in events], self._generation)
+            worker = _VerifyWorker(list(events), self._generation)
             worker.done.connect(self._on_verified)
             # Held here, not by the panel, so closing the panel never destroys a running thread.
             _RUNNING.add(worker)

@@ -4,6 +4,7 @@ thread), thumbnails, save a copy, remove, and one-sentence errors."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
@@ -148,3 +149,40 @@ def test_cancel_stores_nothing(qtbot, tmp_path, monkeypatch):
     assert ctrl.document.node("validate").evidence == []
     assert messages == ["Attaching big.bin was cancelled; nothing was stored."]
     assert not ws.has_blob(hashlib.sha256(big.read_bytes()).hexdigest())
+
+
+def test_open_extracts_the_stored_bytes_to_a_temp_file(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    ctx, _ctrl, _ws = make_context()
+    panel = EvidencePanel(ctx)
+    qtbot.addWidget(panel)
+    ctx.set_selection(["validate"])
+    _answer(monkeypatch)
+    src = tmp_path / "model-card.md"
+    src.write_text("# Model card\nintended use: retail credit\n", encoding="utf-8")
+    job = panel.attach_path(src)
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    src.unlink()  # the bytes now live in the document, not next to it
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    panel.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.open_button, Qt.LeftButton)
+    assert len(opened) == 1
+    extracted = Path(opened[0].toLocalFile())
+    assert extracted.name == "model-card.md" and extracted != src
+    assert extracted.read_text(encoding="utf-8") == "# Model card\nintended use: retail credit\n"
+
+
+def test_os_errors_become_one_sentence():
+    from sopdesigner.ui.records.evidence_import import describe_os_error
+
+    p = Path("/data/report.pdf")
+    assert describe_os_error(p, PermissionError(13, "Permission denied")) == (
+        "You do not have permission to read 'report.pdf'."
+    )
+    assert (
+        describe_os_error(p, FileNotFoundError(2, "No such file"))
+        == "The file 'report.pdf' does not exist any more."
+    )

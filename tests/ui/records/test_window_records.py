@@ -229,3 +229,27 @@ def test_reuse_actions_save_a_template_and_start_a_new_deployment(window, tmp_pa
     # The panels now show the new document.
     assert w.records.context.controller is w.controller
     assert w.records.audit.model.rowCount() == len(doc.audit)
+
+
+def test_escape_ends_the_review_and_image_evidence_is_previewed(window, qtbot, tmp_path, monkeypatch):
+    w = window
+    records = w.records
+    w.scene.select_ids(["risk"])
+    png = write_png(tmp_path / "heatmap.png", "#009E73", 120)
+    job = records.evidence.attach_path(png, "risk")
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    assert records.evidence.has_thumbnail(0)
+
+    monkeypatch.setattr(AttendeesDialog, "ask", staticmethod(lambda default, parent: ["Ada Reviewer"]))
+    qtbot.keyClick(w, Qt.Key_F5)
+    assert records.review.active
+    review_evidence = records.review.panel.evidence
+    assert records.review.panel.current_step() == "risk"
+    assert review_evidence.list.count() == 1 and review_evidence.has_thumbnail(0)
+    assert records.docks["audit"].isHidden()  # other panels make room for the projector
+
+    qtbot.keyClick(w, Qt.Key_Escape)
+    assert not records.review.active
+    assert w.controller.document.audit[-1].action == "review.ended"
+    assert not records.docks["audit"].isHidden()
