@@ -28,6 +28,8 @@ HANDLE_RADIUS = 5.0
 HANDLE_HIT = 9.0
 GAP = 20.0  # how far apart boxes must be before a side-to-side elbow is used
 HIT_WIDTH = 10.0
+#: Below this zoom edges are drawn without arrowheads (an 11-unit arrow is under 3 px there).
+LOD_ARROW = 0.25
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
@@ -101,15 +103,15 @@ def arrow_head(tip: Pt, before: Pt, size: float = ARROW) -> QPolygonF:
 
 
 @cache
-def _pens(theme: Theme, rework: bool) -> tuple[QPen, QBrush, QPen, QBrush]:
-    """(line pen, arrow brush, selected pen, handle brush), shared by all edges of a kind."""
+def _pens(theme: Theme, rework: bool) -> tuple[QPen, QBrush, QPen, QBrush, QPen]:
+    """(line pen, arrow brush, selected pen, handle brush, label pen), shared by all edges of a kind."""
     colour = theme.color("edge_rework") if rework else theme.color("edge")
     pen = QPen(colour, 1.8, Qt.PenStyle.DashLine if rework else Qt.PenStyle.SolidLine)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
     sel = QPen(theme.color("selection"), 3.0)
     sel.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-    return pen, QBrush(colour), sel, QBrush(theme.color("selection"))
+    return pen, QBrush(colour), sel, QBrush(theme.color("selection")), QPen(colour, 0.8)
 
 
 class EdgeItem(QGraphicsItem):
@@ -123,6 +125,7 @@ class EdgeItem(QGraphicsItem):
         self.target = target
         self._theme = theme
         self._path = QPainterPath()
+        self._line = QPolygonF()
         self._points: list[Pt] = []
         self._arrow = QPolygonF()
         self._label_rect = QRectF()
@@ -163,8 +166,9 @@ class EdgeItem(QGraphicsItem):
 
     def _build_pens(self) -> None:
         rework = self._snap.kind is EdgeKind.REWORK
-        self._pen, self._brush, self._selected_pen, self._handle_brush = _pens(self._theme, rework)
-        self._label_pen = QPen(self._theme.color("edge_rework" if rework else "edge"), 0.8)
+        self._pen, self._brush, self._selected_pen, self._handle_brush, self._label_pen = _pens(
+            self._theme, rework
+        )
 
     # -- geometry ---------------------------------------------------------------------------
     def points(self) -> list[QPointF]:
@@ -191,6 +195,7 @@ class EdgeItem(QGraphicsItem):
         for x, y in pts[1:]:
             path.lineTo(x, y)
         self._path = path
+        self._line = QPolygonF([QPointF(x, y) for x, y in pts])
         self._arrow = arrow_head(pts[-1], pts[-2])
         self._label_rect = self._compute_label_rect()
         # The wide hit shape is built on first use (hit tests, rubber band), not on every move.
@@ -246,18 +251,19 @@ class EdgeItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         selected = self.isSelected()
         if selected:
             painter.setPen(self._selected_pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(self._path)
+            painter.drawPolyline(self._line)
         painter.setPen(self._pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
+        painter.drawPolyline(self._line)  # a polyline needs no brush, unlike an open path
+        if lod < LOD_ARROW and not selected:
+            return  # arrowheads would be under a pixel: the overview draws lines only
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._brush)
         painter.drawPolygon(self._arrow)
-        if self._label_text and option.levelOfDetailFromTransform(painter.worldTransform()) >= 0.5:
+        if self._label_text and lod >= 0.5:
             t = self._theme
             painter.setBrush(t.color("edge_label_fill"))
             painter.setPen(self._label_pen)
