@@ -73,6 +73,7 @@ class Records(QObject):
         ctx.document_edited.connect(self.update_progress)
         ctx.controller_changed.connect(self.update_progress)
         self.update_progress()
+        self._update_actions()
 
     # -- actions --
     def _add_review_actions(self) -> dict[str, QAction]:
@@ -91,7 +92,7 @@ class Records(QObject):
             (
                 "sign_off",
                 "Sign &off…",
-                "Ctrl+Shift+S",
+                "Ctrl+Alt+S",
                 lambda: sign_off(self.context, parent=win),
                 "Record a sign-off on the selected node",
             ),
@@ -118,8 +119,16 @@ class Records(QObject):
         return actions
 
     def _on_review(self, active: bool) -> None:
-        self.actions["start_review"].setEnabled(not active)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_doc = self.window.controller is not None
+        active = self.review.active
+        self.actions["start_review"].setEnabled(has_doc and not active)
         self.actions["end_review"].setEnabled(active)
+        for key in ("sign_off", "new_round", "save_as_template", "new_deployment"):
+            if key in self.actions:
+                self.actions[key].setEnabled(has_doc)
 
     def start_new_round(self) -> bool:
         ctrl = self.window.controller
@@ -136,6 +145,7 @@ class Records(QObject):
         if self.review.active:
             self.review.end()
         self.context.set_controller(self.window.controller)
+        self._update_actions()
 
     def _on_files_dropped(self, node_id: str, paths: list) -> None:
         from pathlib import Path
