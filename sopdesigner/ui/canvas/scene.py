@@ -70,6 +70,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         self._lane_width = MIN_LANE_WIDTH
         self._raised_edges: set[str] = set()
         self._cache_nodes = False
+        self._rect_fresh = True
         self._quiet = False  # True while a bulk change should emit one selection signal at the end
         self.selectionChanged.connect(self._emit_selection)
         self.set_controller(controller)
@@ -111,6 +112,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
                 self._add_node_item(node_snapshot(doc, node, names, lane_roles))
             for edge in doc.edges:
                 self._add_edge_item(edge.id, edge)
+            self._rect_fresh = True  # a new document may be smaller: the rect may shrink once
             self._sync_lanes()
         finally:
             self._quiet = False
@@ -130,7 +132,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
                 node = index.get(ch.id or "")
                 if ch.action == "removed" or node is None:
                     self._remove_node_item(ch.id or "")
-                elif ch.action == "added" and ch.id not in self._nodes:
+                elif node.id not in self._nodes:
                     self._add_node_item(node_snapshot(doc, node, names, lane_roles))
                 else:
                     self._nodes[node.id].set_snapshot(node_snapshot(doc, node, names, lane_roles))
@@ -240,7 +242,12 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
             rect = rect.united(
                 QRectF(min(xs) - 120, min(ys) - 80, max(xs) - min(xs) + 240, max(ys) - min(ys) + 160)
             )
-        self.setSceneRect(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN / 2, SCENE_MARGIN, SCENE_MARGIN))
+        rect = rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN / 2, SCENE_MARGIN, SCENE_MARGIN)
+        # Between rebuilds the rect only grows: every change of it re-indexes all items (BSP).
+        if not self._rect_fresh and self.sceneRect().contains(rect):
+            return
+        self.setSceneRect(rect if self._rect_fresh else rect.united(self.sceneRect()))
+        self._rect_fresh = False
 
     def content_rect(self) -> QRectF:
         """What an export or "fit" shows: header, legend, lanes and nodes (no drop margin)."""

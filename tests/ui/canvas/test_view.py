@@ -125,3 +125,17 @@ def test_large_scene_settings(canvas):
 def test_center_scene_pos_is_viewport_centre(canvas):
     p = canvas.view.center_scene_pos()
     assert abs(p.x() - 560) <= 1 and abs(p.y() - 300) <= 1
+
+
+def test_scene_rect_grows_with_content_and_resets_on_rebuild(canvas):
+    from sopdesigner.ops import MoveNodes
+
+    canvas.controller.execute(MoveNodes({"deploy": (5000.0, 520.0)}))
+    assert canvas.scene.sceneRect().contains(canvas.scene.node_item("deploy").sceneBoundingRect())
+    # Lanes stretch past the rightmost node.
+    assert canvas.scene.lane_item("lane-business").snapshot.width >= 5075
+    canvas.undo()
+    grown = canvas.scene.sceneRect()
+    assert grown.right() > 5000  # not shrunk on every edit: that would re-index every item
+    canvas.scene.rebuild()
+    assert canvas.scene.sceneRect().right() < grown.right()
