@@ -209,12 +209,13 @@ def _build(
     )
 
     statuses = {n.id: node_status(n) for n in doc.nodes}
-    ctx = sec.Ctx(doc, styles, pw, lw, ph, exported_at, statuses, problems)
     total = len(doc.nodes) + 1
 
     def check() -> None:
         if cancel is not None and cancel():
             raise _Cancelled
+
+    ctx = sec.Ctx(doc, styles, pw, lw, ph, exported_at, statuses, problems, check)
 
     def report(done: int) -> Callable[[], None]:
         def tick() -> None:

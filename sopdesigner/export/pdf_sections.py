@@ -77,6 +77,7 @@ class Ctx:
     exported_at: str
     statuses: dict[str, Status]
     problems: list[Any] | None
+    check: Callable[[], None] = lambda: None  # raises to cancel; called between long-table chunks
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -254,6 +255,7 @@ def summary(ctx: Ctx) -> list[Flowable]:
         ]
         body.append((row, status))
     for chunk in _chunks(body):
+        out.append(Tick(ctx.check))
         extra = [
             c for r, (_, st) in enumerate(chunk, start=1) if st is not None for c in _status_cmds(st, 4, r)
         ]
@@ -503,5 +505,6 @@ def audit_trail(ctx: Ctx) -> list[Flowable]:
         for e in d.audit
     ]
     for chunk in _chunks(rows):
+        out.append(Tick(ctx.check))
         out.append(grid_table([head, *chunk], widths, extra=[("TEXTCOLOR", (7, 1), (7, -1), MUTED)]))
     return out

@@ -235,3 +235,15 @@ def test_every_template_exports(tmp_path):
         text = " ".join(page_texts(path))
         for node in doc.nodes:
             assert flat(node.title) in text, (info.id, node.title)
+
+
+def test_cancel_is_honoured_inside_the_audit_trail_too(tmp_path):
+    doc = make_document()
+    record_everything(doc)
+    seen: list[int] = []
+    target = tmp_path / "late.pdf"
+    with pytest.raises(CancelledError):
+        # Every node section has been laid out by the time this turns true.
+        write_pdf(doc, target, progress=lambda d, t: seen.append(d), cancel=lambda: len(doc.nodes) in seen)
+    assert len(doc.nodes) in seen
+    assert list(tmp_path.iterdir()) == []
