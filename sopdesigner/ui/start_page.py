@@ -154,7 +154,6 @@ class StartPage(QWidget):
         self.templates.setMovement(QListView.Movement.Static)
         self.templates.setWordWrap(True)
         self.templates.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.templates.setUniformItemSizes(True)
         self.templates.itemActivated.connect(self._template_chosen)
         self.templates.itemDoubleClicked.connect(self._template_chosen)
 

@@ -99,3 +99,16 @@ def test_problem_click_selects_node(window, template_doc):
     window.problems_panel.problem_activated.emit([target], [])
     assert window.scene.selected_node_ids() == [target]
     assert window.selection_label.text() == "1 node selected"
+
+
+def test_lane_header_click_shows_lane_properties(window, template_doc):
+    window.new_from_document(template_doc)
+    lane = template_doc.lanes[1]
+    height = lane.height
+    window.scene.lane_selected.emit(lane.id)
+    panel = window.properties_panel
+    assert panel.stack.currentWidget() is panel.lane_page
+    assert panel.lane_role.text() == template_doc.role_name(lane.role)
+    panel.lane_height.setValue(height + 40)
+    assert window.controller.document.lane(lane.id).height == height + 40
+    assert window.undo_action.isEnabled() and "Resize lanes" in window.undo_action.text()
