@@ -253,3 +253,22 @@ def test_escape_ends_the_review_and_image_evidence_is_previewed(window, qtbot, t
     assert not records.review.active
     assert w.controller.document.audit[-1].action == "review.ended"
     assert not records.docks["audit"].isHidden()
+
+
+def test_new_review_round_on_the_whole_diagram_resets_approved_nodes(window, monkeypatch):
+    from sopdesigner.model.enums import Decision
+    from sopdesigner.ops.records import SignNode
+
+    w = window
+    assert w.controller.execute(SignNode("decide", "Bo Biz", "business", Decision.APPROVE))
+    assert drawn(w, "decide") == colour_of(Status.APPROVED)
+    w.scene.select_ids([])
+    w.records.actions["new_round"].trigger()
+    rounds = {n.id: n.round for n in w.controller.document.nodes if n.required_roles}
+    assert rounds == {"risk": 2, "decide": 2}
+    assert drawn(w, "decide") == colour_of(Status.NOT_STARTED)
+    w.scene.select_ids(["decide"])
+    assert w.records.checklist.round_label.text() == "Review round 2"
+    w.controller.undo_stack.undo()
+    assert drawn(w, "decide") == colour_of(Status.APPROVED)
+    assert w.controller.document.audit[-1].action == "review.round_restored"
