@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from sopdesigner.errors import InvalidEditError
 from sopdesigner.model.document import Document, Lane, Node, Role
+from sopdesigner.model.enums import NodeKind
 from sopdesigner.model.geometry import GRID, NODE_SIZES
 from sopdesigner.model.ids import slugify
 from sopdesigner.ops import (
@@ -97,9 +98,18 @@ def _grown_heights(
     return heights
 
 
+def _below_top(doc: Document, kind: NodeKind, y: float) -> float:
+    """Keep a node from sticking out above the first lane (into the request header)."""
+    half = NODE_SIZES[kind][1] / 2
+    if doc.lanes and y - half < 0:
+        return math.ceil((half + LANE_PADDING / 2) / GRID) * GRID
+    return y
+
+
 def move_op(doc: Document, positions: Positions) -> Op:
     """A move (drag, align, distribute): lanes follow the nodes' centres, lanes grow to fit."""
     index = {n.id: n for n in doc.nodes}
+    positions = {nid: (x, _below_top(doc, index[nid].kind, y)) for nid, (x, y) in positions.items()}
     lanes: dict[str, str | None] = {}
     for nid, (_, y) in positions.items():
         lane = lane_for_y(doc, y)
@@ -120,6 +130,7 @@ def move_op(doc: Document, positions: Positions) -> Op:
 def add_nodes_op(doc: Document, nodes: list[Node], edges: list | None = None, text: str = "Add node") -> Op:
     """Add nodes (drop, paste, duplicate); each takes the lane under its centre, lanes grow to fit."""
     for n in nodes:
+        n.position.y = _below_top(doc, n.kind, n.position.y)
         n.lane = lane_for_y(doc, n.position.y)
     add = AddNodes(nodes=nodes, edges=list(edges or []))
     heights = _grown_heights(doc, {}, {}, extra=nodes)

@@ -76,3 +76,10 @@ def test_align_and_distribute_positions():
         "b": (300.0, 50.0),
     }
     assert layout_ops.distribute_positions({"a": boxes["a"], "b": boxes["b"]}, "vertical") == {}
+
+
+def test_nodes_never_stick_out_above_the_first_lane(doc):
+    EditSession(doc, "t").apply(layout_ops.move_op(doc, {"validate": (340.0, -30.0)}))
+    node = doc.node("validate")
+    # A step is 84 high: its centre goes to 42 + 10 → 60 on the grid, top edge at 18.
+    assert (node.position.y, node.lane) == (60.0, "lane-data-science")
