@@ -92,11 +92,12 @@ def plan_tiles(content: Rect, area_w: float, area_h: float) -> TilePlan:
         if cols * rows <= MAX_TILES or scale <= fit:
             break
         scale = max(fit, scale * 0.9)
-    views = [
-        Rect(content.x + c * (tw - TILE_OVERLAP), content.y + r * (th - TILE_OVERLAP), tw, th)
-        for r in range(rows)
-        for c in range(cols)
-    ]
+    views = []
+    for r in range(rows):
+        for c in range(cols):
+            x, y = content.x + c * (tw - TILE_OVERLAP), content.y + r * (th - TILE_OVERLAP)
+            # The last row and column stop where the content does, so the drawing hugs it.
+            views.append(Rect(x, y, min(tw, content.x + cw - x), min(th, content.y + ch - y)))
     return TilePlan(scale, views, rows, cols)
 
 
