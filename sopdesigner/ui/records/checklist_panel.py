@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -177,6 +178,8 @@ class ChecklistPanel(QWidget):
 
         self.list.itemChanged.connect(self._on_item_changed)
         self.list.itemDoubleClicked.connect(lambda _i: self.edit_current())
+        self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._show_menu)
         self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
         self.add_button.clicked.connect(self.add_item)
         self.edit_button.clicked.connect(self.edit_current)
@@ -304,6 +307,36 @@ class ChecklistPanel(QWidget):
         item = node.checklist[row]
         changed = {k: v for k, v in fields.items() if getattr(item, k) != v}
         return bool(changed) and self._ctx.execute(SetChecklistItemFields(node.id, item.id, changed))
+
+    def item_menu(self, row: int) -> QMenu | None:
+        """The right-click menu of a checklist row: quick design edits without the dialog."""
+        node = self._ctx.current_node()
+        if node is None or self._review or not 0 <= row < len(node.checklist):
+            return None
+        item = node.checklist[row]
+        menu = QMenu(self)
+        menu.addAction("Edit…", self.edit_current)
+        required = menu.addAction("Required")
+        required.setCheckable(True)
+        required.setChecked(item.required)
+        required.toggled.connect(lambda on: self.set_fields(row, {"required": on}))
+        cats = menu.addMenu("Evidence it calls for")
+        for label, value in [("(none)", None)] + [(c, c) for c in evidence_categories()]:
+            act = cats.addAction(label)
+            act.setCheckable(True)
+            act.setChecked(item.evidence_category == value)
+            act.triggered.connect(lambda _c=False, v=value: self.set_fields(row, {"evidence_category": v}))
+        menu.addSeparator()
+        menu.addAction("Remove", self.remove_current)
+        return menu
+
+    def _show_menu(self, pos) -> None:
+        row = self.list.row(self.list.itemAt(pos)) if self.list.itemAt(pos) else -1
+        if row >= 0:
+            self.list.setCurrentRow(row)
+        menu = self.item_menu(row)
+        if menu is not None:
+            menu.exec(self.list.viewport().mapToGlobal(pos))
 
     def remove_current(self) -> None:
         item_id = self._item_id(self.list.currentRow())

@@ -99,6 +99,8 @@ class ReviewMode(QObject):
         self._controller: Any = None
         self.panel = ReviewPanel(context)
         self.panel.step_selected.connect(self._centre_on)
+        self.panel.full_screen.toggled.connect(self.set_full_screen)
+        self._made_full_screen = False  # only undo a full screen the review itself made
         self.dock: QDockWidget | None = None
         self._keys: list[QAction] = []
         for keys, slot in (
@@ -178,6 +180,7 @@ class ReviewMode(QObject):
             )
             ctrl.set_structure_locked(False)
         win.scene.set_review_mode(False)
+        self.set_full_screen(False)
         if self._saved_state is not None:
             win.restoreState(self._saved_state)
         if self.dock is not None:
@@ -186,6 +189,21 @@ class ReviewMode(QObject):
         win.show_status("Review ended and recorded in the audit trail.")
         self.active_changed.emit(False)
         return True
+
+    def set_full_screen(self, on: bool) -> None:
+        """Full screen for the projector while reviewing; the window's own state comes back after."""
+        win = self._window
+        if on and self.active and not win.isFullScreen():
+            self._made_full_screen = True
+            win.showFullScreen()
+        elif not on and self._made_full_screen:
+            self._made_full_screen = False
+            win.showNormal()
+        if self.panel.full_screen.isChecked() != (on and self.active):
+            self.panel.full_screen.blockSignals(True)
+            self.panel.full_screen.setChecked(on and self.active)
+            self.panel.full_screen.blockSignals(False)
+        QTimer.singleShot(0, self._fit_and_centre)
 
     def _fit_and_centre(self) -> None:
         if not self.active:

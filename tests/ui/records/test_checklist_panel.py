@@ -116,3 +116,23 @@ def test_no_selection_disables_edits(qtbot):
     qtbot.addWidget(panel)
     assert not panel.add_button.isEnabled() and not panel.sign_button.isEnabled()
     assert "Select a node" in panel.heading.text()
+
+
+def test_context_menu_toggles_required_and_sets_the_evidence_category(qtbot):
+    ctx, ctrl, _ws = make_context()
+    panel = ChecklistPanel(ctx)
+    qtbot.addWidget(panel)
+    ctx.set_selection(["validate"])
+    menu = panel.item_menu(1)
+    required = next(a for a in menu.actions() if a.text() == "Required")
+    assert required.isChecked()
+    required.trigger()
+    assert ctrl.document.node("validate").checklist[1].required is False
+    assert ctrl.document.audit[-1].details["required"] == {"old": True, "new": False}
+
+    menu = panel.item_menu(1)
+    cats = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    next(a for a in cats.actions() if a.text() == SEED_CATEGORIES[2]).trigger()
+    assert ctrl.document.node("validate").checklist[1].evidence_category == SEED_CATEGORIES[2]
+    ctrl.undo_stack.undo()
+    assert ctrl.document.node("validate").checklist[1].evidence_category is None

@@ -272,3 +272,14 @@ def test_new_review_round_on_the_whole_diagram_resets_approved_nodes(window, mon
     w.controller.undo_stack.undo()
     assert drawn(w, "decide") == colour_of(Status.APPROVED)
     assert w.controller.document.audit[-1].action == "review.round_restored"
+
+
+def test_review_full_screen_is_undone_when_the_review_ends(window, qtbot):
+    w = window
+    records = w.records
+    assert records.review.start(["Ada Reviewer"])
+    qtbot.mouseClick(records.review.panel.full_screen, Qt.LeftButton)
+    assert w.isFullScreen()
+    assert records.review.end()
+    assert not w.isFullScreen()
+    assert not records.review.panel.full_screen.isChecked()
