@@ -244,7 +244,8 @@ class MainWindow(WindowCommands, QMainWindow):
     def _connect_scene(self) -> None:
         self.scene.selection_changed_ids.connect(self._selection_changed)
         self.scene.lane_selected.connect(self.properties_panel.show_lane)
-        self.undo_group.cleanChanged.connect(lambda _clean: self.update_modified())
+        # A bound slot (not a lambda), so Qt drops the connection when the window goes away.
+        self.undo_group.cleanChanged.connect(self._clean_changed)
 
     # ---- documents -----------------------------------------------------------------------------
     def install_workspace(self, workspace: Workspace | None, *, modified: bool = False) -> None:
@@ -344,6 +345,9 @@ class MainWindow(WindowCommands, QMainWindow):
             self.saved_label.setText("Modified" if modified else "Saved")
         self.setWindowModified(modified)
         self._update_enabled()
+
+    def _clean_changed(self, _clean: bool) -> None:
+        self.update_modified()
 
     def _document_edited(self, changes: list[Change]) -> None:
         self.update_modified()

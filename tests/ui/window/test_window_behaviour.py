@@ -112,3 +112,22 @@ def test_lane_header_click_shows_lane_properties(window, template_doc):
     panel.lane_height.setValue(height + 40)
     assert window.controller.document.lane(lane.id).height == height + 40
     assert window.undo_action.isEnabled() and "Resize lanes" in window.undo_action.text()
+
+
+def test_delete_key_while_editing_a_title_edits_text_not_the_diagram(window, template_doc, qtbot):
+    from PySide6.QtTest import QTest
+
+    window.new_from_document(template_doc)
+    window.show()
+    node = template_doc.nodes[1]
+    count = len(window.controller.document.nodes)
+    window.scene.select_ids([node.id])
+    window.view.setFocus()
+    window.scene.start_inline_edit(node.id)
+    editor = window.scene.inline_editor()
+    assert editor is not None
+    original = editor.toPlainText()
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
+    assert len(window.controller.document.nodes) == count
+    assert editor.toPlainText() == original[1:]
