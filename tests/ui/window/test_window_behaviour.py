@@ -131,3 +131,28 @@ def test_delete_key_while_editing_a_title_edits_text_not_the_diagram(window, tem
     QTest.keyClick(window.view.viewport(), Qt.Key.Key_Delete)
     assert len(window.controller.document.nodes) == count
     assert editor.toPlainText() == original[1:]
+
+
+def test_palette_drag_dropped_on_the_canvas_adds_that_kind(window, template_doc):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    window.new_from_document(template_doc)
+    window.show()
+    before = len(window.controller.document.nodes)
+    item = window.palette_panel.list.item(3)  # Decision
+    mime = window.palette_panel.list.mimeData([item])
+    viewport = window.view.viewport()
+    pos = viewport.rect().center()
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    for event in (
+        QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods),
+        QDragMoveEvent(pos, Qt.DropAction.CopyAction, mime, buttons, mods),
+        QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, buttons, mods),
+    ):
+        QApplication.sendEvent(viewport, event)
+    nodes = window.controller.document.nodes
+    assert len(nodes) == before + 1
+    assert nodes[-1].kind.value == "decision"
+    window.undo_action.trigger()
+    assert len(window.controller.document.nodes) == before
