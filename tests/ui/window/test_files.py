@@ -146,3 +146,18 @@ def test_closing_the_window_asks_and_cancel_keeps_it_open(window, answers, templ
     answers.question = QMessageBox.StandardButton.Discard
     assert window.close() is True
     assert load_settings().window_geometry  # the layout is remembered for next time
+
+
+def test_save_failure_is_one_sentence_and_keeps_the_document(window, answers, template_doc, tmp_path):
+    window.new_from_document(template_doc)
+    answers.save_path = str(tmp_path / "no-such-folder" / "x.sop")
+    assert window.files.save() is False
+    assert len(answers.warnings) == 1
+    message = answers.warnings[0]
+    assert "Traceback" not in message and message.endswith(".") and "\n" not in message
+    assert window.controller is not None and window.isWindowModified()
+    assert window.workspace.path is None
+    # The user picks a good place and the same document saves.
+    answers.save_path = str(tmp_path / "x.sop")
+    assert window.files.save() is True
+    assert not window.isWindowModified()
