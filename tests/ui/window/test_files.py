@@ -103,6 +103,9 @@ def test_recent_files_listed_and_missing_greyed(window, answers, template_doc, t
     texts = [a.text() for a in window.recent_menu.actions()]
     assert texts and "recent.sop" in texts[0]
     window.files.close_document()
+    window.recent_menu.actions()[0].trigger()  # File → Open recent → 1 recent.sop
+    assert window.workspace is not None and window.workspace.path == Path(answers.save_path).resolve()
+    window.files.close_document()
     Path(answers.save_path).rename(tmp_path / "moved.sop")
     window.start_page.refresh()
     item = window.start_page.recent.item(0)
