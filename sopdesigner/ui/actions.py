@@ -507,15 +507,22 @@ def _make_handler(window: Any, spec: ActionSpec) -> Callable[[bool], None]:
     return handler
 
 
-def shortcut_rows(actions: dict[str, QAction]) -> list[tuple[str, str, str]]:
-    """(menu, command, shortcut) for every action that has a shortcut, in table order,
-    read from the live actions so it shows the keys this platform really uses."""
-    rows = []
-    for spec in ACTIONS:
-        action = actions.get(spec.key)
-        if action is None or not action.shortcuts():
-            continue
-        # The primary binding only: platforms add media keys ("Save", "Open") as extra bindings.
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        rows.append((spec.menu.replace("/", " → "), spec.text.replace("&", "").rstrip("…"), keys))
+def shortcut_rows(menus: dict[str, QMenu]) -> list[tuple[str, str, str]]:
+    """(menu, command, shortcut) for every menu action that has a shortcut — the table's and
+    those add-ons put in the menus — read from the live actions, so it shows the keys this
+    platform really uses, in menu order."""
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(menu: QMenu, path: str) -> None:
+        for action in menu.actions():
+            if action.menu() is not None:
+                walk(action.menu(), f"{path} → {action.menu().title().replace('&', '')}")
+            elif not action.isSeparator() and not action.shortcut().isEmpty():
+                # The primary binding only: platforms add media keys ("Save", "Open") as extras.
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                rows.append((path, action.text().replace("&", "").rstrip("…"), keys))
+
+    for name in MENU_NAMES:
+        if name in menus:
+            walk(menus[name], name)
     return rows

@@ -3,13 +3,13 @@ from the action table) and Help → About."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QSpinBox,
     QTableWidget,
@@ -60,15 +60,11 @@ class PreferencesDialog(QDialog):
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None) -> None:
+    def __init__(self, menus: dict[str, QMenu], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcuts_dialog")
         self.setWindowTitle("Keyboard shortcuts")
-        extra = {k: a for k, a in actions.items() if k in ("undo", "redo")}
-        rows = [
-            ("Edit", a.text().replace("&", ""), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
-            for a in extra.values()
-        ] + shortcut_rows(actions)
+        rows = shortcut_rows(menus)
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setObjectName("shortcuts_table")
         self.table.setAccessibleName("Keyboard shortcuts")

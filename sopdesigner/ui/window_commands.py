@@ -122,7 +122,7 @@ class WindowCommands:
                 self.controller.set_actor(self.settings.user_name)
 
     def show_shortcuts(self) -> None:
-        help_dialogs.ShortcutsDialog(self.actions, self).exec()
+        help_dialogs.ShortcutsDialog(self.menus, self).exec()
 
     def show_about(self) -> None:
         help_dialogs.show_about(self)
