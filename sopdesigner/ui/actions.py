@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 SK = QKeySequence.StandardKey
 
+_FALLBACK = {SK.Quit: "Ctrl+Q"}
+
 MENU_NAMES = ("File", "Edit", "View", "Insert", "Arrange", "Review", "Help")
 
 
@@ -454,7 +456,11 @@ def key_sequences(spec: ActionSpec) -> list[QKeySequence]:
         return []
     if isinstance(spec.shortcut, str):
         return [QKeySequence(spec.shortcut)]
-    return list(QKeySequence.keyBindings(spec.shortcut))
+    # Some platforms bind no key to a standard action (Quit on plain X11/offscreen).
+    bindings = list(QKeySequence.keyBindings(spec.shortcut))
+    if not bindings and spec.shortcut in _FALLBACK:
+        bindings = [QKeySequence(_FALLBACK[spec.shortcut])]
+    return bindings
 
 
 def resolve(target: Any, dotted: str) -> Callable[..., Any]:
