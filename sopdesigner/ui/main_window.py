@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -74,6 +74,7 @@ class MainWindow(WindowCommands, QMainWindow):
         # shows an empty placeholder and the start page covers it.
         self._placeholder = DocumentController(_placeholder_document(), "nobody", self)
         self.effective_theme = "light"
+        self._applied_theme: str | None = None
         self.scene = DiagramScene(self._placeholder, theme_named("light"), self)
         self.view = DiagramView(self.scene, self)
         self.view.setObjectName("diagram_view")
@@ -99,6 +100,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self.start_page.document_requested.connect(self.new_from_document)
         self.start_page.recent_missing.connect(self.files.forget_recent)
         self.apply_settings()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self.resize(1400, 900)
         if importlib.util.find_spec("sopdesigner.ui.records") is not None:
             records = importlib.import_module("sopdesigner.ui.records")
@@ -346,6 +348,11 @@ class MainWindow(WindowCommands, QMainWindow):
         self.setWindowModified(modified)
         self._update_enabled()
 
+    def _system_scheme_changed(self, _scheme: object) -> None:
+        if self.settings.theme == "system":
+            self._applied_theme = None
+            self.apply_settings()
+
     def _clean_changed(self, _clean: bool) -> None:
         self.update_modified()
 
@@ -442,9 +449,12 @@ class MainWindow(WindowCommands, QMainWindow):
     def apply_settings(self) -> None:
         s = self.settings
         app = QApplication.instance()
-        if isinstance(app, QApplication):
+        # Re-palette the application only when the theme changed: it repolishes every widget.
+        if isinstance(app, QApplication) and s.theme != self._applied_theme:
             self.effective_theme = apply_theme(app, s.theme)
-        self.scene.set_theme(theme_named(self.effective_theme))
+            self._applied_theme = s.theme
+            self.scene.set_theme(theme_named(self.effective_theme))
+            self.start_page.set_theme(self.effective_theme)
         self.scene.set_grid_visible(s.grid_visible)
         self.scene.set_snap_to_grid(s.snap_to_grid)
         self.scene.set_legend_visible(s.show_legend)
@@ -455,7 +465,6 @@ class MainWindow(WindowCommands, QMainWindow):
             (f"theme_{s.theme}", True),
         ):
             self.actions[key].setChecked(on)
-        self.start_page.set_theme(self.effective_theme)
         self.refresh_recent()
 
     def refresh_recent(self) -> None:
