@@ -63,7 +63,10 @@ def _disk_error(path: Path, err: sqlite3.Error) -> DocumentFileError:
 
 
 class DocumentFile:
-    """An open document file. Use ``create`` or ``open``; close it (or use ``with``)."""
+    """An open document file. Use ``create`` or ``open``; close it (or use ``with``).
+
+    One object is used by one thread at a time; a worker thread opens its own ``DocumentFile``
+    on the same path (SQLite's file locks then keep the two apart)."""
 
     def __init__(self, path: Path, con: sqlite3.Connection, *, read_only: bool):
         self.path = path
@@ -160,6 +163,19 @@ class DocumentFile:
         if version < SCHEMA_VERSION:
             doc_file._migrate(version)
         return doc_file
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a statement waits for another connection's lock before failing as 'in use'."""
+        self._con.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+    @classmethod
+    def open_trusted(cls, path: Path) -> DocumentFile:
+        """A second connection to a file this process created and checked (the work file),
+        for a worker thread; skips the checks so a large evidence store is not re-scanned."""
+        try:
+            return cls(path, _connect(path, read_only=False), read_only=False)
+        except sqlite3.Error as err:
+            raise _disk_error(path, err) from None
 
     def _migrate(self, version: int) -> None:
         if self.read_only:

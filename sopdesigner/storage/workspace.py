@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class Workspace:
         self._file = file
         self._work: DocumentFile | None = None
         self._work_path: Path | None = None
+        self._work_lock = threading.Lock()
 
     # ---- life cycle ------------------------------------------------------------------------
     @classmethod
@@ -83,9 +85,20 @@ class Workspace:
     def add_evidence_file(
         self, src: str | os.PathLike[str], *, progress: Progress | None = None, cancel: Cancel | None = None
     ) -> StoredBlob:
-        """Stage a file's bytes in the work file; they move into the document on the next save."""
+        """Stage a file's bytes in the work file; they move into the document on the next save.
+
+        Safe to call from a worker thread: the bytes go in through a connection of their own,
+        so an autosave on the GUI thread is never inside the same transaction."""
+        with self._work_lock:
+            self._work_file()
+            work_path = self._work_path
+        assert work_path is not None
         try:
-            return self._work_file().add_blob_from_path(src, progress=progress, cancel=cancel)
+            ingest = DocumentFile.open_trusted(work_path)
+            try:
+                return ingest.add_blob_from_path(src, progress=progress, cancel=cancel)
+            finally:
+                ingest.close()
         except DocumentFileError as err:
             # The work file's random name means nothing to the user; say what it is.
             work = self._work_path.name if self._work_path is not None else None
@@ -125,7 +138,9 @@ class Workspace:
                 try:
                     commit_file(staged, target)
                 except OSError as err:
-                    raise DocumentFileError(f"'{target.name}' could not be written: {err.strerror or err}.") from None
+                    raise DocumentFileError(
+                        f"'{target.name}' could not be written: {err.strerror or err}."
+                    ) from None
             finally:
                 for leftover in (staged, Path(str(staged) + "-journal")):
                     with contextlib.suppress(OSError):
@@ -149,6 +164,11 @@ class Workspace:
         self.discard_autosave()
 
     # ---- autosave and recovery ---------------------------------------------------------------
+    def prepare_evidence_store(self) -> None:
+        """Create the work file now, on the calling (GUI) thread, before a worker stages evidence."""
+        with self._work_lock:
+            self._work_file()
+
     def _work_file(self) -> DocumentFile:
         if self._work is None:
             self._work_path = autosave_dir() / f"{uuid.uuid4().hex}{WORK_SUFFIX}"
@@ -156,6 +176,9 @@ class Workspace:
                 self._work_path, self.document, blobs=self, elsewhere=self._in_document_file
             )
             work.set_meta({"origin_path": str(self.path or ""), "pid": str(os.getpid())})
+            # The GUI thread's autosave must not stall behind a worker staging a large file:
+            # fail fast as "in use" and let the next autosave tick try again.
+            work.set_busy_timeout(100)
             self._work = work
         return self._work
 

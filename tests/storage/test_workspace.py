@@ -127,3 +127,29 @@ def test_own_live_autosave_is_not_offered_for_recovery(doc):
     ws.autosave()
     assert Workspace.recoverable() == []
     ws.close()
+
+
+def test_evidence_staged_from_a_worker_thread_while_autosaving(tmp_path, doc):
+    import threading
+
+    ev = tmp_path / "big.bin"
+    ev.write_bytes(os.urandom(3 << 20))
+    ws = Workspace.new(doc)
+    ws.prepare_evidence_store()
+    result = {}
+
+    def worker():
+        result["blob"] = ws.add_evidence_file(ev)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    for _ in range(5):
+        try:
+            ws.autosave()
+        except DocumentFileError as err:  # busy while the worker commits: tried again later
+            assert "in use" in str(err)
+    t.join(60)
+    blob = result["blob"]
+    assert ws.has_blob(blob.sha256)
+    assert b"".join(ws.iter_blob(blob.sha256)) == ev.read_bytes()
+    ws.close()
