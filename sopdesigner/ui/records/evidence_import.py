@@ -85,6 +85,14 @@ class EvidenceImport(QObject):
         if store is None:
             self._fail("No document is open to store the evidence in.")
             return
+        prepare = getattr(store, "prepare_evidence_store", None)
+        if prepare is not None:
+            # Create the staging file here on the GUI thread, not inside the worker.
+            try:
+                prepare()
+            except SopError as err:
+                self._fail(str(err))
+                return
         self.worker = _StoreWorker(store, self._path)
         self.worker.progressed.connect(self._on_progress)
         self.worker.stored.connect(self._on_stored)
