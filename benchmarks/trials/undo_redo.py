@@ -1,6 +1,6 @@
 """Undo/redo state machine, long run: the suite's ``UndoRedoMachine`` with more examples.
 
-    python benchmarks/trials/undo_redo.py --trials 500 [--steps 50]
+python benchmarks/trials/undo_redo.py --trials 500 [--steps 50]
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def main() -> int:
     t0 = time.perf_counter()
     try:
         run_state_machine_as_test(
-            Counted, settings=settings(max_examples=args.trials, stateful_step_count=args.steps, deadline=None)
+            Counted,
+            settings=settings(max_examples=args.trials, stateful_step_count=args.steps, deadline=None),
         )
     except Exception as err:  # noqa: BLE001 - the falsifying example is the report
         import traceback
