@@ -258,7 +258,7 @@ class FileFlows(QObject):
         """Restart the autosave countdown: it fires once editing has stopped for a while."""
         if self.window.workspace is None:
             return
-        self.autosave_timer.start(max(1, load_settings().autosave_seconds) * 1000)
+        self.autosave_timer.start(max(1, self.window.settings.autosave_seconds) * 1000)
 
     def autosave_now(self) -> None:
         w = self.window

@@ -4,6 +4,7 @@ File flows live in ``ui/files.py``, exports in ``ui/export_dialog.py``."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import itertools
 import logging
@@ -253,6 +254,9 @@ class MainWindow(WindowCommands, QMainWindow):
     def install_workspace(self, workspace: Workspace | None, *, modified: bool = False) -> None:
         """Show ``workspace`` (or the start page when None). Never closes the old one: the
         caller decides whether it was saved or discarded."""
+        # The open document is long-lived: frozen out of the cyclic GC while it is shown, so a
+        # full collection never stalls an interaction (PERFORMANCE.md T17); thawed on switch.
+        gc.unfreeze()
         old = self.controller
         if old is not None:
             old.changes_applied.disconnect(self._document_edited)
@@ -285,6 +289,10 @@ class MainWindow(WindowCommands, QMainWindow):
         self._selection_changed([], [])
         self.update_modified()
         self.document_changed.emit()
+        if workspace is not None:
+            # No collect first: a full pass costs 0.1-0.3 s here; whatever garbage is frozen
+            # with the document returns to the collector on the next switch.
+            gc.freeze()
 
     def show_start_page(self) -> None:
         """The start page gets the whole window: the panels are hidden, and come back with
