@@ -34,7 +34,7 @@ def _die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _tracer(frame, event, arg):  # noqa: ANN001, ANN202 - sys.settrace protocol
+def _tracer(frame, event, arg):
     global _lines
     if event == "line":
         _lines += 1
@@ -43,7 +43,7 @@ def _tracer(frame, event, arg):  # noqa: ANN001, ANN202 - sys.settrace protocol
     return _tracer
 
 
-def _arm(document) -> None:  # noqa: ANN001
+def _arm(document) -> None:
     """First entry into a write: record what is about to be written, then start the clock."""
     global _armed, _t0
     if _armed:
@@ -63,13 +63,13 @@ def _arm(document) -> None:  # noqa: ANN001
         threading.settrace(_tracer)
 
 
-def _ours(path) -> bool:  # noqa: ANN001
+def _ours(path) -> bool:
     """Writes to the trial's document or target; the private autosave file does not count."""
     return str(path).endswith(".sop") or ".sop." in Path(path).name
 
 
-def _wrap_save(orig):  # noqa: ANN001, ANN202
-    def save(self, document, **kw):  # noqa: ANN001, ANN202
+def _wrap_save(orig):
+    def save(self, document, **kw):
         if _ours(self.path):
             _arm(document)
         return orig(self, document, **kw)
@@ -77,8 +77,8 @@ def _wrap_save(orig):  # noqa: ANN001, ANN202
     return save
 
 
-def _wrap_create(orig):  # noqa: ANN001, ANN202
-    def create(cls, path, document, **kw):  # noqa: ANN001, ANN202
+def _wrap_create(orig):
+    def create(cls, path, document, **kw):
         if _ours(path):
             _arm(document)
         return orig.__func__(cls, path, document, **kw)
@@ -86,8 +86,8 @@ def _wrap_create(orig):  # noqa: ANN001, ANN202
     return classmethod(create)
 
 
-def _wrap_ws_save(orig):  # noqa: ANN001, ANN202
-    def save(self, path=None):  # noqa: ANN001, ANN202
+def _wrap_ws_save(orig):
+    def save(self, path=None):
         _arm(self.document)
         return orig(self, path)
 
@@ -131,7 +131,9 @@ def run() -> None:
             doc = f.load()
             session = EditSession(doc, "trial")
             edit(session)
-            session.apply(AttachEvidence("validate", Evidence(id="kill-ev", sha256=sha, size=size, filename="e.bin")))
+            session.apply(
+                AttachEvidence("validate", Evidence(id="kill-ev", sha256=sha, size=size, filename="e.bin"))
+            )
             f.save(doc, blobs=FileBlobs({sha: evidence}))
         return
     if scenario in ("ws-save", "ws-saveas"):
@@ -140,7 +142,9 @@ def run() -> None:
         edit(session)
         blob = ws.add_evidence_file(evidence)
         session.apply(
-            AttachEvidence("validate", Evidence(id="kill-ev", sha256=blob.sha256, size=blob.size, filename="e.bin"))
+            AttachEvidence(
+                "validate", Evidence(id="kill-ev", sha256=blob.sha256, size=blob.size, filename="e.bin")
+            )
         )
         ws.autosave()
         ws.save(SPEC["target"] if scenario == "ws-saveas" else None)

@@ -130,8 +130,8 @@ def _load_state(path: Path) -> str:
     return state
 
 
-def one_trial(fx: Fixture, work: Path, index: int, seed: int) -> tuple[str, bool, list[str]]:
-    """Returns (scenario, killed, problems)."""
+def one_trial(fx: Fixture, work: Path, index: int, seed: int) -> tuple[str, bool, bool, list[str]]:
+    """Returns (scenario, killed, killed inside a commit, problems)."""
     rnd = random.Random(seed * 1_000_003 + index)
     scenario = SCENARIOS[index % len(SCENARIOS)]
     folder = work / f"t{index}"
@@ -150,6 +150,8 @@ def one_trial(fx: Fixture, work: Path, index: int, seed: int) -> tuple[str, bool
     after = expected.read_text() if expected.exists() else None
     where = f"trial {index} ({scenario}, {spec['kill']} {spec.get('delay', spec.get('step'))})"
     path, target = Path(spec["path"]), Path(spec["target"])
+    # A -journal left beside the file means the kill landed inside SQLite's commit.
+    hot = any(Path(f"{p}-journal").exists() for p in (path, target))
     try:
         if scenario in ("ws-saveas", "ws-create"):
             if sha_file(path) != fx.pristine_sha and _load_state(path) != fx.before:
@@ -172,7 +174,7 @@ def one_trial(fx: Fixture, work: Path, index: int, seed: int) -> tuple[str, bool
         problems.append(f"{where}: {err}")
     if not problems:
         shutil.rmtree(folder, ignore_errors=True)
-    return scenario, killed, problems
+    return scenario, killed, hot, problems
 
 
 def run_trials(
@@ -186,7 +188,9 @@ def run_trials(
         calibrate(fx, work)
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(lambda i: one_trial(fx, work, i, seed), range(trials)))
-        for scenario, killed, problems in results:
+        summary.extra["killed inside a commit (hot journal rolled back)"] = 0
+        for scenario, killed, hot, problems in results:
+            summary.extra["killed inside a commit (hot journal rolled back)"] += hot
             summary.trials += 1
             summary.faults_injected += killed
             summary.extra[f"killed {scenario}"] = summary.extra.get(f"killed {scenario}", 0) + killed
