@@ -194,7 +194,9 @@ def run_trials(
             summary.trials += 1
             summary.faults_injected += killed
             summary.extra[f"killed {scenario}"] = summary.extra.get(f"killed {scenario}", 0) + killed
-            if problems:
+            if any("old state" in p or "wrote no file" in p for p in problems):
+                summary.data_lost += 1  # the write finished, yet its result is not on disk
+            elif problems:
                 summary.files_broken += 1
                 for p in problems:
                     summary.fail(p)
