@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sopdesigner.errors import ImportRefusedError, SopError
+from sopdesigner.model.document import Document
 from sopdesigner.storage.blobs import hash_file
 from sopdesigner.storage.settings import load_settings, save_settings
 from sopdesigner.storage.workspace import RecoveryInfo, Workspace
@@ -143,9 +144,12 @@ class FileFlows(QObject):
                 raise ImportRefusedError(
                     f"'{path.name}' lacks the evidence file '{missing[0]}', so it was not imported."
                 )
-            ws = Workspace.new(document)
+            # Stage the bytes while the workspace holds an empty shell of the document (the work
+            # file refuses a document whose evidence it lacks), then hand it the real one.
+            ws = Workspace.new(Document(id=document.id, title=document.title))
             for blob_path in blobs.values():
                 ws.add_evidence_file(blob_path)
+            ws.document = document
         finally:
             blobs.cleanup()
         return ws

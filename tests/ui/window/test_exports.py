@@ -98,3 +98,39 @@ def test_json_png_svg_exports(window, answers, template_doc, tmp_path):
     assert json.loads((tmp_path / "d.json").read_bytes())["title"] == template_doc.title
     assert (tmp_path / "d.png").read_bytes().startswith(b"\x89PNG")
     assert b"<svg" in (tmp_path / "d.svg").read_bytes()[:500]
+
+
+def test_package_with_evidence_round_trips_through_the_window(window, answers, template_doc, qtbot, tmp_path):
+    from sopdesigner.model.document import Evidence
+    from sopdesigner.model.ids import new_id
+    from sopdesigner.ops.records import AttachEvidence
+
+    window.new_from_document(template_doc)
+    report = tmp_path / "metrics.txt"
+    report.write_bytes(b"AUC 0.91 on the holdout set\n" * 1000)
+    blob = window.workspace.add_evidence_file(report)
+    node = template_doc.nodes[1]
+    ev = Evidence(id=new_id(), sha256=blob.sha256, size=blob.size, filename=blob.filename, title="Metrics")
+    assert window.controller.execute(AttachEvidence(node.id, ev))
+    answers.save_path = str(tmp_path / "with-evidence.zip")
+    window.actions["export_package"].trigger()
+    _wait(qtbot, window)
+    assert window.exports.last_result == "done"
+
+    answers.question = answers.question.Discard
+    assert window.open_path(answers.save_path), answers.warnings
+    imported = window.controller.document.node(node.id).evidence
+    assert [e.sha256 for e in imported] == [blob.sha256]
+    assert b"".join(window.workspace.iter_blob(blob.sha256)) == report.read_bytes()
+    # The autosave of the imported document holds all of it, evidence included.
+    window.files.autosave_now()
+    from sopdesigner.storage.document_file import DocumentFile
+
+    with DocumentFile.open(window.workspace.work_path, read_only=True) as f:
+        assert f.load().model_dump() == window.controller.document.model_dump()
+        assert f.has_blob(blob.sha256)
+    # Saving the imported document stores the evidence bytes in the new .sop file.
+    answers.save_path = str(tmp_path / "imported.sop")
+    assert window.files.save()
+    with DocumentFile.open(answers.save_path, read_only=True) as f:
+        assert f.has_blob(blob.sha256)
