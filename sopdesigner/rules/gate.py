@@ -7,6 +7,8 @@ by node in document order its sign-off reasons (one per required role that has n
 in the node's role order) and its open required checklist items. SOP206 ("approved with
 required items open") is left out of the reasons because the item reasons already say it.
 ``conditions`` lists every condition attached to a current approval, shipping or not.
+Last come record-integrity reasons (``integrity.py``): a broken audit chain, or a sign-off or
+tick that the trail does not back, blocks shipping whatever the records say.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ def gate(doc: Document) -> GateResult:
             for item in node.checklist
             if item.required and not item.done
         ]
+    from sopdesigner.rules.integrity import integrity_reasons
+
+    reasons += integrity_reasons(doc)
     return GateResult(ship=not reasons, reasons=reasons, conditions=conditions)
 
 
