@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sopdesigner.model.enums import NodeKind, Status
 from sopdesigner.model.geometry import NODE_SIZES
+from sopdesigner.model.status import STATUS_STYLES
 from sopdesigner.ui.canvas import text
 from sopdesigner.ui.canvas.node_layout import Layout, compute_layout, content_rect, outline_path
 from sopdesigner.ui.canvas.snapshot import NodeSnapshot
@@ -25,8 +26,11 @@ from sopdesigner.ui.canvas.style import Z_NODE, Theme, status_colour, status_tex
 if TYPE_CHECKING:
     from sopdesigner.ui.canvas.edge_item import EdgeItem
 
-#: Below this zoom, nodes are drawn without text (level of detail).
+#: Below this zoom, nodes show only a big title and their status glyph (overview level of detail);
+#: below ``LOD_SHAPES`` they are bare shapes, so a 5,000-node diagram at fit stays cheap to paint.
 LOD_TEXT = 0.5
+LOD_SHAPES = 0.18
+OVERVIEW_TITLE_PX = 20
 PORT_RADIUS = 5.0
 PORT_HIT = 9.0
 SIDES = ("top", "right", "bottom", "left")
@@ -102,6 +106,7 @@ class NodeItem(QGraphicsItem):
         self._review = False
         self._hover = False
         self._layout: Layout | None = None
+        self._overview_lines: list[str] | None = None
         self.edges: list[EdgeItem] = []
         # No ItemSendsGeometryChanges and no Python itemChange: every move of a node goes
         # through move_to(), which re-routes its edges; this keeps building 1,000 items cheap.
@@ -130,6 +135,7 @@ class NodeItem(QGraphicsItem):
         if status_changed:
             self._build_pens()
         self._layout = None
+        self._overview_lines = None
         if (self.pos().x(), self.pos().y()) != (snapshot.x, snapshot.y):
             self.move_to(QPointF(snapshot.x, snapshot.y))
         self.update()
@@ -258,6 +264,8 @@ class NodeItem(QGraphicsItem):
         painter.setPen(self._status_pen)
         painter.drawPath(self._outline)
         if lod < LOD_TEXT:
+            if lod >= LOD_SHAPES:
+                self._paint_overview(painter)
             if self.isSelected():
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.setPen(self._selection_pen)
@@ -281,6 +289,27 @@ class NodeItem(QGraphicsItem):
                 painter.drawEllipse(p, PORT_RADIUS, PORT_RADIUS)
 
     # -- drawing helpers ----------------------------------------------------------------------
+    def _paint_overview(self, painter: QPainter) -> None:
+        """Zoomed out (a whole SOP on a projector): the title in a large font so it stays
+        legible, with the status glyph; badges and owner are dropped."""
+        if self._overview_lines is None:
+            fm = text.metrics(OVERVIEW_TITLE_PX, True)
+            glyph = STATUS_STYLES[self._snap.status].glyph if self._snap.kind is not NodeKind.NOTE else ""
+            title = f"{glyph} {self._snap.title}" if glyph else self._snap.title
+            self._overview_lines = text.wrap(title, fm, self._content.width(), 3)
+        painter.setPen(self._theme.color("node_text"))
+        line_h = OVERVIEW_TITLE_PX * 1.2
+        y = self._content.center().y() - line_h * len(self._overview_lines) / 2
+        for line in self._overview_lines:
+            text.draw(
+                painter,
+                QRectF(self._content.left(), y, self._content.width(), line_h),
+                line,
+                OVERVIEW_TITLE_PX,
+                True,
+            )
+            y += line_h
+
     def _paint_fold(self, painter: QPainter) -> None:
         f = 16.0
         r = QRectF(-self._w / 2, -self._h / 2, self._w, self._h)
