@@ -122,6 +122,8 @@ def check_connection(con: sqlite3.Connection, name: str) -> None:
         con.text_factory = text_factory
     tables = {}
     for kind, obj, _tbl, sql in schema:
+        if not isinstance(kind, str) or not isinstance(obj, str) or not isinstance(sql, str | None):
+            raise DamagedDocumentError(f"'{name}' is damaged: its schema is not readable.")
         if kind == "table":
             tables[obj] = sql
         elif kind == "index" and obj in AUTO_INDEXES and sql is None:
