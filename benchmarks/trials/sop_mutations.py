@@ -47,7 +47,7 @@ def _rand_bytes(rnd: random.Random, n: int) -> bytes:
 
 # ------------------------------------------------------------------------------------ bytes
 def m_header_byte(data: bytearray, rnd: random.Random) -> str:
-    i = rnd.randrange(100)
+    i = rnd.randrange(min(100, len(data)))
     data[i] = rnd.randrange(256)
     return f"header byte {i}"
 
