@@ -10,16 +10,14 @@ Nothing here imports Qt except ``export --png/--svg``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from sopdesigner.cli.common import EXIT_OK, actor_from, fail
 from sopdesigner.cli.open_document import missing_evidence, read_document, require_new_path, say, say_json
 from sopdesigner.editing.session import EditSession
-from sopdesigner.errors import DocumentFileError, ImportRefusedError, InvalidEditError
+from sopdesigner.errors import DocumentFileError, InvalidEditError
 from sopdesigner.model.document import Document
 from sopdesigner.storage.blobs import BlobSource
 
@@ -130,61 +128,22 @@ def _create(
 
 # --------------------------------------------------------------------------- import
 def cmd_import(args: argparse.Namespace) -> int:
+    from sopdesigner.export.importing import importing
+
     src = Path(args.src)
     out = require_new_path(args.out)
-    if not src.is_file():
-        raise DocumentFileError(f"The file '{src}' does not exist.")
-    with open(src, "rb") as f:
-        is_zip = f.read(4) == ZIP_MAGIC
-    if is_zip:
-        return _import_package(src, out, args)
-    return _import_json(src, out, args)
-
-
-def _sha256_of(path: Path) -> str:
-    from sopdesigner.storage.blobs import hash_file
-
-    return hash_file(path)[0]
-
-
-def _import_json(src: Path, out: Path, args: argparse.Namespace) -> int:
-    from sopdesigner.export.diagram_json import MAX_BYTES, load_diagram
-
-    if src.stat().st_size > MAX_BYTES:
-        raise ImportRefusedError(f"{src.name}: the file is too large to be a SOP diagram.")
-    data = src.read_bytes()
-    doc = load_diagram(data, source=src.name)
-    EditSession(doc, actor_from(args)).log(
-        "document.imported", None, {"source": src.name, "sha256": hashlib.sha256(data).hexdigest()}
-    )
-    listed = {ev.sha256 for n in doc.nodes for ev in n.evidence}
-    # diagram.json carries evidence metadata, not bytes: keep the records, say what is missing.
-    _create(out, doc, elsewhere=listed.__contains__ if listed else None)
-    say(f"Imported '{src.name}' into '{out}' ({len(doc.nodes)} nodes).")
-    if listed:
+    with importing(src, actor_from(args)) as result:
+        doc = result.document
+        # diagram.json carries evidence metadata, not bytes: keep the records, say what is missing.
+        missing = result.missing_bytes
+        _create(out, doc, blobs=result.blobs, elsewhere=missing.__contains__ if missing else None)
+    restored = ", evidence restored" if result.is_package else ""
+    say(f"Imported '{src.name}' into '{out}' ({len(doc.nodes)} nodes{restored}).")
+    if missing:
         fail(
-            f"note: {len(listed)} evidence file(s) are listed without their bytes (a diagram.json holds "
+            f"note: {len(missing)} evidence file(s) are listed without their bytes (a diagram.json holds "
             "none); import the audit package to restore them."
         )
-    return EXIT_OK
-
-
-def _import_package(src: Path, out: Path, args: argparse.Namespace) -> int:
-    from sopdesigner.export.package import read_package
-
-    sha = _sha256_of(src)
-    with tempfile.TemporaryDirectory(prefix="sopdesigner-import-") as tmp:
-        # read_package runs verify_package first and refuses anything not intact; it then
-        # extracts exactly the evidence it verified, so the bytes stored are the bytes checked.
-        doc, blobs = read_package(src, Path(tmp))
-        missing = missing_evidence(doc, blobs)
-        if missing:
-            raise ImportRefusedError(
-                f"'{src.name}' lacks the evidence file '{missing[0]}', so it was not imported."
-            )
-        EditSession(doc, actor_from(args)).log("document.imported", None, {"source": src.name, "sha256": sha})
-        _create(out, doc, blobs=blobs)
-    say(f"Imported '{src.name}' into '{out}' ({len(doc.nodes)} nodes, evidence restored).")
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from sopdesigner.errors import DocumentFileError, SopError
 from sopdesigner.model.document import Document
 from sopdesigner.storage.atomic import commit_file, temp_path_beside
-from sopdesigner.storage.blobs import Cancel, Progress, StoredBlob
+from sopdesigner.storage.blobs import BlobSource, Cancel, Progress, StoredBlob
 from sopdesigner.storage.document_file import DocumentFile
 from sopdesigner.storage.paths import autosave_dir
 
@@ -62,6 +62,22 @@ class Workspace:
     @classmethod
     def new(cls, document: Document) -> Workspace:
         return cls(document)
+
+    @classmethod
+    def adopt(
+        cls, document: Document, blobs: BlobSource | None, elsewhere: set[str] | None = None
+    ) -> Workspace:
+        """A new unsaved document whose evidence bytes come from ``blobs`` (an imported
+        package): they are staged in the work file at once, so the source may go away."""
+        ws = cls(document)
+        with ws._work_lock:
+            ws._work_path = autosave_dir() / f"{uuid.uuid4().hex}{WORK_SUFFIX}"
+            skip = elsewhere.__contains__ if elsewhere else None
+            work = DocumentFile.create(ws._work_path, document, blobs=blobs, elsewhere=skip)
+            work.set_meta({"origin_path": "", "pid": str(os.getpid())})
+            work.set_busy_timeout(100)
+            ws._work = work
+        return ws
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Workspace:

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sopdesigner.errors import ImportRefusedError, SopError
-from sopdesigner.model.document import Document
-from sopdesigner.storage.blobs import hash_file
+from sopdesigner.editing.session import default_actor
+from sopdesigner.errors import SopError
 from sopdesigner.storage.settings import load_settings, save_settings
 from sopdesigner.storage.workspace import RecoveryInfo, Workspace
 
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-OPEN_FILTER = "SOP documents (*.sop);;Audit packages (*.zip);;All files (*)"
+OPEN_FILTER = "SOP documents (*.sop);;Audit packages (*.zip);;diagram.json (*.json);;All files (*)"
 SAVE_FILTER = "SOP documents (*.sop)"
 
 
@@ -102,12 +101,14 @@ class FileFlows(QObject):
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> bool:
-        """Open a ``.sop`` (or import a ``.zip`` audit package). False if refused or cancelled."""
+        """Open a ``.sop`` (or import a ``.zip`` audit package or a ``diagram.json``). False if
+        refused or cancelled."""
         p = Path(path)
         if self.window.workspace is not None and self.window.workspace.path == p.resolve():
             return True  # already open
+        imported = p.suffix.lower() in (".zip", ".json")
         try:
-            if p.suffix.lower() == ".zip":
+            if imported:
                 ws = self._import_package(p)
             else:
                 ws = Workspace.open(p)
@@ -117,42 +118,20 @@ class FileFlows(QObject):
         if not self.close_document():
             ws.close()
             return False
-        imported = p.suffix.lower() == ".zip"
         self.window.install_workspace(ws, modified=imported)
-        if imported and self.window.controller is not None:
-            # The same trail entry as `sopdesigner import`.
-            sha, _size = hash_file(p)
-            self.window.controller.log("document.imported", None, {"source": p.name, "sha256": sha})
         if ws.path is not None:
             self.remember_recent(ws.path)
         return True
 
     def _import_package(self, path: Path) -> Workspace:
-        """A new unsaved document from a verified audit package, its evidence staged in the
-        work file so the first save stores it (read_package refuses a package that fails
-        verification)."""
-        try:
-            from sopdesigner.export.package import read_package
-        except ImportError as err:
-            raise ImportRefusedError("Importing audit packages is not available in this build.") from err
-        document, blobs = read_package(path)
-        try:
-            missing = sorted(
-                {e.filename for n in document.nodes for e in n.evidence if not blobs.has_blob(e.sha256)}
-            )
-            if missing:
-                raise ImportRefusedError(
-                    f"'{path.name}' lacks the evidence file '{missing[0]}', so it was not imported."
-                )
-            # Stage the bytes while the workspace holds an empty shell of the document (the work
-            # file refuses a document whose evidence it lacks), then hand it the real one.
-            ws = Workspace.new(Document(id=document.id, title=document.title))
-            for blob_path in blobs.values():
-                ws.add_evidence_file(blob_path)
-            ws.document = document
-        finally:
-            blobs.cleanup()
-        return ws
+        """A new unsaved document from a verified audit package (or a diagram.json), its
+        evidence staged in the work file so the first save stores it; the import is recorded
+        in the audit trail, as the CLI's ``import`` does."""
+        from sopdesigner.export.importing import importing
+
+        actor = self.window.settings.user_name.strip() or default_actor()
+        with importing(path, actor) as result:
+            return Workspace.adopt(result.document, result.blobs, result.missing_bytes)
 
     # ---- save -------------------------------------------------------------------------------
     def save(self) -> bool:

@@ -65,6 +65,7 @@ def test_package_export_then_open_it_back(window, answers, template_doc, qtbot, 
     assert doc.node(step.id).description == "Exported description"
     assert doc.audit[-1].action == "document.imported"
     assert doc.audit[-1].details["source"] == "package.zip"
+    assert [e.action for e in doc.audit].count("document.imported") == 1
 
 
 def test_tampered_package_is_refused_and_document_kept(window, answers, template_doc, qtbot, tmp_path):
