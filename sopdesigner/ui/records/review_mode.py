@@ -213,6 +213,8 @@ class ReviewMode(QObject):
             self._centre_on(self.panel.current_step())
 
     def _centre_on(self, node_id: str) -> None:
+        if not self.active:
+            return  # the panel is rebuilt when a document opens; only a review moves the view
         win = self._window
         win.scene.select_ids([node_id])
         item = win.scene.node_item(node_id)
