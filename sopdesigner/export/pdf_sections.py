@@ -142,6 +142,35 @@ def _signoff_state(node: Node, s: SignOff) -> str:
 
 
 # -- cover -------------------------------------------------------------------------------------
+def _gate_summary(ctx: Ctx) -> list[Flowable]:
+    """The answer ``sopdesigner gate`` gives for this document, so the auditor reads it first."""
+    try:
+        from sopdesigner.rules.gate import gate
+    except ImportError:
+        return []
+    s = ctx.styles
+    result = gate(ctx.doc)
+    if result.ship:
+        verdict = "May ship: yes — every required approval and checklist item is recorded."
+    else:
+        n = len(result.reasons)
+        verdict = f"May ship: no — {n} reason{'s' if n != 1 else ''}."
+    out: list[Flowable] = [M("Ship gate", s.h2), M(f"<b>{verdict}</b>", s.body)]
+    shown = result.reasons[:8]
+    for reason in shown:
+        out.append(P(f"• {reason}", s.cell))
+    if len(result.reasons) > len(shown):
+        out.append(
+            P(
+                f"… and {len(result.reasons) - len(shown)} more (run sopdesigner gate for the full list).",
+                s.cell,
+            )
+        )
+    for condition in result.conditions:
+        out.append(P(f"Condition: {condition}", s.cell))
+    return out
+
+
 def cover(ctx: Ctx) -> list[Flowable]:
     d, s = ctx.doc, ctx.styles
     out: list[Flowable] = [
@@ -166,6 +195,7 @@ def cover(ctx: Ctx) -> list[Flowable]:
         out.append(grid_table(rows, [170, 120, ctx.width - 290], zebra=False, extra=extra))
     else:
         out.append(M("This SOP has no decision node, so it records no final decision.", s.body))
+    out += _gate_summary(ctx)
     req = d.request
     out += [
         M("Deployment request", s.h2),

@@ -247,3 +247,16 @@ def test_cancel_is_honoured_inside_the_audit_trail_too(tmp_path):
         write_pdf(doc, target, progress=lambda d, t: seen.append(d), cancel=lambda: len(doc.nodes) in seen)
     assert len(doc.nodes) in seen
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cover_states_the_ship_gate_answer(tmp_path):
+    from pypdf import PdfReader
+
+    from tests.factories import make_document
+
+    doc = make_document()
+    out = tmp_path / "gate.pdf"
+    write_pdf(doc, out)
+    cover = PdfReader(out).pages[0].extract_text()
+    assert "Ship gate" in cover and "May ship: no" in cover
+    assert "Security sign-off missing on 'Risk and compliance review'" in " ".join(cover.split())
