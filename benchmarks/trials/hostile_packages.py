@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import random
 import shutil
 import sys
@@ -82,7 +83,8 @@ def one_trial(args: tuple[int, int, str, str]) -> tuple[int, str, str, list[str]
         for name in before:
             if before[name] != after[name]:
                 problems.append(f"the {name} folder changed: {after[name][:5]}")
-        if list(trial.parent.rglob("pwned*")):
+        # os.walk, not rglob: the other worker deletes its own trial folders meanwhile.
+        if any("pwned" in f for _, _, files in os.walk(trial.parent) for f in files):
             problems.append("a file the archive aimed outside was written")
     except Exception as err:
         problems.append(f"{type(err).__name__}: {err}")
