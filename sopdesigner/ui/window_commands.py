@@ -4,6 +4,7 @@ A mixin: ``self`` is the ``MainWindow``."""
 
 from __future__ import annotations
 
+import atexit
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
@@ -19,6 +20,23 @@ from sopdesigner.ops.lanes import AddLane, AddRole
 from sopdesigner.ui import help_dialogs
 from sopdesigner.ui.find_dialog import FindDialog
 
+_clipboard_hook = False
+
+
+def _clear_clipboard_at_exit() -> None:
+    """The clipboard owns our QMimeData, which has a Python wrapper; Qt would destroy it in a C++
+    exit handler after Python is gone and crash the process at exit. Clear it while Python runs."""
+    global _clipboard_hook
+    if not _clipboard_hook:
+        _clipboard_hook = True
+
+        def clear() -> None:
+            app = QGuiApplication.instance()
+            if app is not None:
+                QGuiApplication.clipboard().clear()
+
+        atexit.register(clear)
+
 
 class WindowCommands:
     """Mixed into ``MainWindow``; relies on its scene, view, controller, panels and actions."""
@@ -32,6 +50,7 @@ class WindowCommands:
     def edit_copy(self) -> None:
         mime = self.scene.copy_selection()
         if mime is not None:
+            _clear_clipboard_at_exit()
             QGuiApplication.clipboard().setMimeData(mime)
 
     def edit_paste(self) -> None:
