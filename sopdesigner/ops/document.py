@@ -20,6 +20,7 @@ class SetDocumentFields(Op):
 
     part: str
     fields: dict[str, Any]
+    exact: bool = False  # inverses put the old title back untrimmed
     label = "Edit document"
     structural = False
 
@@ -49,8 +50,9 @@ class SetDocumentFields(Op):
                 ) from None
             new = {k: getattr(checked, k) for k in self.fields}
         else:
-            title = str(self.fields.get("title", "")).strip()
-            if not title or len(title) > 500:
+            title = str(self.fields.get("title", ""))
+            title = title if self.exact else title.strip()
+            if not title.strip() or len(title) > 500:
                 raise InvalidEditError("A document title must be 1 to 500 characters.")
             new = {"title": title}
         old = {k: getattr(target, k) for k in new}
@@ -58,7 +60,9 @@ class SetDocumentFields(Op):
             setattr(target, k, v)
         details = {k: diff(old[k], new[k]) for k in new if old[k] != new[k]}
         records = [Record(action, None, details)] if details else []
-        return Applied(SetDocumentFields(self.part, old), [Change("document", "changed")], records)
+        return Applied(
+            SetDocumentFields(self.part, old, exact=True), [Change("document", "changed")], records
+        )
 
     def describe(self) -> str:
         return {"request": "Edit request", "identity": "Edit SOP identity", "policy": "Edit policy"}.get(

@@ -56,12 +56,13 @@ class RemoveRole(Op):
 class RenameRole(Op):
     role_id: str
     name: str
+    exact: bool = False  # inverses put the old name back untrimmed
     label = "Rename role"
 
     def apply(self, doc: Document, ctx: Context) -> Applied:
         role = doc.role(self.role_id)
-        name = self.name.strip()
-        if not name:
+        name = self.name if self.exact else self.name.strip()
+        if not name.strip():
             raise InvalidEditError("A role needs a name.")
         if len(name) > 500:
             raise InvalidEditError("A role name can be at most 500 characters.")
@@ -70,7 +71,7 @@ class RenameRole(Op):
         records = (
             [Record("role.changed", None, {"role": role.id, "name": diff(old, name)})] if old != name else []
         )
-        return Applied(RenameRole(role.id, old), [Change("role", "changed", role.id)], records)
+        return Applied(RenameRole(role.id, old, exact=True), [Change("role", "changed", role.id)], records)
 
 
 @dataclass

@@ -169,6 +169,8 @@ class SetNodeFields(Op):
 
     node_id: str
     fields: dict[str, Any]
+    #: Set on inverses: put values back exactly as they were (no trimming of user input).
+    exact: bool = False
     label = "Edit node"
 
     def apply(self, doc: Document, ctx: Context) -> Applied:
@@ -178,8 +180,8 @@ class SetNodeFields(Op):
             raise InvalidEditError(f"A node has no editable field '{sorted(unknown)[0]}'.")
         new = dict(self.fields)
         if "title" in new:
-            new["title"] = str(new["title"]).strip()
-            if not new["title"]:
+            new["title"] = str(new["title"]) if self.exact else str(new["title"]).strip()
+            if not new["title"].strip():
                 raise InvalidEditError("A node's title cannot be empty.")
             if len(new["title"]) > 500:
                 raise InvalidEditError("A node's title can be at most 500 characters.")
@@ -195,7 +197,7 @@ class SetNodeFields(Op):
             setattr(node, k, v)
         details = {k: diff(_plain(old[k]), _plain(new[k])) for k in new if old[k] != new[k]}
         records = [Record("node.changed", node.id, details)] if details else []
-        return Applied(SetNodeFields(node.id, old), [Change("node", "changed", node.id)], records)
+        return Applied(SetNodeFields(node.id, old, exact=True), [Change("node", "changed", node.id)], records)
 
     def describe(self) -> str:
         if set(self.fields) == {"title"}:

@@ -330,9 +330,6 @@ UndoRedoMachine.TestCase.settings = settings(max_examples=40, stateful_step_coun
 test_undo_redo_properties = UndoRedoMachine.TestCase
 
 
-@pytest.mark.xfail(
-    strict=True, reason="RenameRole/SetNodeFields/SetDocumentFields strip the old value in their inverse"
-)
 @pytest.mark.parametrize("kind", ["role", "node", "document"])
 def test_undo_of_a_rename_restores_an_untrimmed_name(kind):
     """Found by the state machine: a name stored with surrounding spaces (a template, an import,
