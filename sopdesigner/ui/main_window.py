@@ -316,6 +316,14 @@ class MainWindow(WindowCommands, QMainWindow):
             QTimer.singleShot(0, self._default_dock_sizes)
         self.central.setCurrentWidget(self.view)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # A document opened before the window was first shown (``sopdesigner FILE``) still
+        # gets the first-start panel sizes.
+        if self._needs_default_sizes and self.central.currentWidget() is self.view:
+            self._needs_default_sizes = False
+            QTimer.singleShot(0, self._default_dock_sizes)
+
     def open_path(self, path: str | Path) -> bool:
         return self.files.open_path(path)
 
