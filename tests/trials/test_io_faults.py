@@ -64,20 +64,23 @@ def test_disk_full_on_save_keeps_memory_and_the_committed_file(tmp_path):
 
 def test_disk_full_on_first_save_leaves_no_file_and_no_litter(tmp_path):
     evidence = big_file(tmp_path / "scan.bin")
-    doc = make_document()
-    EditSession(doc, "tester").apply(attach_op("risk", evidence))
-    before = doc.model_dump_json()
-    with small_disk(700) as disk:
-        ws = Workspace.new(doc)
-        digest = doc.node("risk").evidence[0].sha256
-        ws.iter_blob = lambda s: FileBlobs({digest: evidence}).iter_blob(s)  # bytes from the user's file
-        ws.has_blob = lambda s: s == digest
-        with pytest.raises(
-            DocumentFileError, match=r"^The disk is full; 'new\.sop' was not (written|changed)\.$"
-        ):
-            ws.save(disk / "new.sop")
-        assert list(disk.iterdir()) == []
-        assert ws.path is None and doc.model_dump_json() == before
+    ws = Workspace.new(make_document())
+    try:
+        blob = ws.add_evidence_file(evidence)  # staged in the autosave folder (a roomy disk)
+        ev = Evidence(id="ev-big", sha256=blob.sha256, size=blob.size, filename=blob.filename)
+        EditSession(ws.document, "tester").apply(AttachEvidence("risk", ev))
+        before = ws.document.model_dump_json()
+        with small_disk(700) as disk:
+            with pytest.raises(
+                DocumentFileError, match=r"^The disk is full; 'new\.sop' was not (written|changed)\.$"
+            ):
+                ws.save(disk / "new.sop")
+            assert list(disk.iterdir()) == []
+        assert ws.path is None and ws.document.model_dump_json() == before
+        ws.save(tmp_path / "new.sop")  # the staged evidence is still there for a save elsewhere
+        assert loaded(tmp_path / "new.sop") == before
+    finally:
+        ws.close()
 
 
 def test_disk_full_on_save_as_keeps_the_original_and_the_workspace(tmp_path):
