@@ -50,6 +50,7 @@ from sopdesigner.model.document import (
     SignOff,
 )
 from sopdesigner.model.enums import Decision, EdgeKind, NodeKind
+from sopdesigner.templates import EVIDENCE_CATEGORIES
 
 ROLES = (
     ("data-science", "Data Science"),
@@ -60,15 +61,7 @@ ROLES = (
     ("business", "Business"),
 )
 ROLE_NAMES = dict(ROLES)
-CATEGORIES = (
-    "Model documentation and intended use descriptions",
-    "Performance metrics and validation results",
-    "Training and testing data summaries",
-    "Risk, bias, and impact assessment reports",
-    "Security and privacy review findings",
-    "Operational readiness and monitoring plans",
-    "Stakeholder approval and sign-off records",
-)
+CATEGORIES = EVIDENCE_CATEGORIES
 ITEM_TEXTS = (
     "Performance metrics reviewed against thresholds",
     "Data quality and lineage checked",

@@ -8,8 +8,6 @@ installed wheel pyproject's ``force-include`` puts them at ``sopdesigner/templat
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,6 +167,7 @@ def save_user_template(doc: Document, title: str) -> TemplateInfo:
     Saving never overwrites: a second template with the same title gets its own id.
     """
     from sopdesigner.export.diagram_json import dumps_diagram
+    from sopdesigner.storage.atomic import atomic_output
     from sopdesigner.storage.paths import user_templates_dir
 
     title = title.strip()
@@ -182,21 +181,9 @@ def save_user_template(doc: Document, title: str) -> TemplateInfo:
     taken = set(BUILTIN_TEMPLATES) | {p.name[: -len(USER_TEMPLATE_SUFFIX)] for p in folder.iterdir()}
     tid = slugify(title, taken, fallback="template")
     path = folder / f"{tid}{USER_TEMPLATE_SUFFIX}"
-    _write_atomically(path, dumps_diagram(template))
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(dumps_diagram(template))
     return TemplateInfo(tid, title, _user_description(template), False, path)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def blank_document(title: str = "Untitled SOP") -> Document:

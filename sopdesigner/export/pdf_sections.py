@@ -27,9 +27,9 @@ from sopdesigner.export.pdf_styles import (
     P,
     Styles,
     grid_table,
-    human_size,
     key_value_table,
 )
+from sopdesigner.model.display import human_size
 from sopdesigner.model.document import Document, Node, SignOff
 from sopdesigner.model.enums import NodeKind, Status
 from sopdesigner.model.status import DECISION_LABELS, STATUS_STYLES, active_signoffs, latest_by_role

@@ -7,13 +7,12 @@ next save writes a good file (atomically, so a crash cannot leave half a file).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sopdesigner.storage.atomic import atomic_output
 from sopdesigner.storage.paths import settings_path
 
 MAX_RECENT = 10
@@ -49,13 +48,5 @@ def load_settings() -> Settings:
 def save_settings(settings: Settings) -> None:
     path = settings_path()
     data = json.dumps(settings.model_dump(), indent=2, ensure_ascii=False).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)

@@ -3,9 +3,6 @@ round and its sign-offs, with the "Sign off…" and "Start new review round" but
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,24 +38,12 @@ from sopdesigner.ui.records.context import RecordsContext
 from sopdesigner.ui.records.fmt import short_time
 from sopdesigner.ui.records.signoff_dialog import sign_off
 
-# The seed's seven "data needed" kinds: the fallback when the templates module is absent.
-SEED_CATEGORIES: tuple[str, ...] = (
-    "Model documentation and intended use descriptions",
-    "Performance metrics and validation results",
-    "Training and testing data summaries",
-    "Risk, bias, and impact assessment reports",
-    "Security and privacy review findings",
-    "Operational readiness and monitoring plans",
-    "Stakeholder approval and sign-off records",
-)
-
 
 def evidence_categories() -> list[str]:
-    if importlib.util.find_spec("sopdesigner.templates") is not None:
-        cats = getattr(importlib.import_module("sopdesigner.templates"), "EVIDENCE_CATEGORIES", None)
-        if cats:
-            return list(cats)
-    return list(SEED_CATEGORIES)
+    """The seed's seven "data needed" kinds of evidence."""
+    from sopdesigner.templates import EVIDENCE_CATEGORIES
+
+    return list(EVIDENCE_CATEGORIES)
 
 
 def category_combo(current: str | None, *, allow_none: bool) -> QComboBox:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sopdesigner.model.display import human_size
 from sopdesigner.model.document import Evidence
 from sopdesigner.ops.records import DetachEvidence
 from sopdesigner.ui.records.checklist_panel import category_combo
@@ -34,15 +35,6 @@ from sopdesigner.ui.records.fmt import short_time
 IMAGE_TYPES = ("image/png", "image/jpeg")
 THUMB = 96
 MAX_PREVIEW_BYTES = 30 * 1024 * 1024  # larger images are listed without a thumbnail
-
-
-def human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} bytes"
 
 
 class EvidenceDetailsDialog(QDialog):

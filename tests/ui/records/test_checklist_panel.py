@@ -7,7 +7,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QAbstractItemView
 
 from sopdesigner.model.status import node_status
-from sopdesigner.ui.records.checklist_panel import SEED_CATEGORIES, ChecklistPanel
+from sopdesigner.templates import EVIDENCE_CATEGORIES as SEED_CATEGORIES
+from sopdesigner.ui.records.checklist_panel import ChecklistPanel
 from tests.ui.records.helpers import make_context
 
 

@@ -48,7 +48,7 @@ def test_attach_with_file_dialog_hashes_in_background_and_attaches(qtbot, tmp_pa
     assert b"".join(ws.iter_blob(ev.sha256)) == payload
     text = panel.list.item(0).text()
     assert "metrics.csv" in text and ev.sha256[:12] in text and "Ada Reviewer" in text
-    assert "439.5 KB" in text
+    assert "439.5 KiB" in text
     assert ctrl.document.audit[-1].action == "evidence.attached"
 
 
