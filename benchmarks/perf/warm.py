@@ -1,0 +1,252 @@
+"""Warm interaction benchmarks in one running editor window, for one stored document:
+
+T3 open in the running app, T6 fit repaint, T7 zoom step, T8 repaint and pan at 100 %, T9 drag
+one node and T10 drag a 100-node selection (real mouse events on the viewport), T12 one
+property edit, T13 validation, T14 save, T17 a full GC pass — each next to its floor measured
+in the same process on a bare scene / bare library (``benchmarks/floors.py``).
+
+    QT_QPA_PLATFORM=offscreen python -m benchmarks.perf.warm FILE.sop   # prints one JSON line
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QGraphicsView
+
+from benchmarks import floors
+from benchmarks.perf.common import median_ms
+from sopdesigner.model.document import Document, Node
+
+VIEW_W, VIEW_H = 1600, 1000
+ROUNDS = 9
+DRAG_STEPS = 40
+
+
+def _pump() -> None:
+    # The scene reports dirty regions on a queued call, the view then paints them
+    # (MinimalViewportUpdate): two passes so each step pays for its own paint.
+    QApplication.processEvents()
+    QApplication.processEvents()
+
+
+def _drag(view: QGraphicsView, start: QPoint) -> tuple[float, float]:
+    """(median, p95) ms per mouse move of a left-button drag starting at ``start``."""
+    vp = view.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    _pump()
+    steps = []
+    for i in range(1, DRAG_STEPS + 1):
+        p = QPoint(start.x() + 3 * i, start.y() + (i % 7))
+        t0 = time.perf_counter()
+        QTest.mouseMove(vp, p)
+        _pump()
+        steps.append((time.perf_counter() - t0) * 1000)
+    QTest.mouseRelease(
+        vp,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        QPoint(start.x() + 3 * DRAG_STEPS, start.y()),
+    )
+    _pump()
+    steps.sort()
+    return statistics.median(steps), steps[max(0, math.ceil(len(steps) * 0.95) - 1)]
+
+
+def _nearest(doc: Document, centre: Node, k: int) -> list[str]:
+    c = centre.position
+    ranked = sorted(doc.nodes, key=lambda n: (n.position.x - c.x) ** 2 + (n.position.y - c.y) ** 2)
+    return [n.id for n in ranked[:k]]
+
+
+def _view_measures(view: QGraphicsView, fit, hundred, centre: QPointF) -> dict[str, float]:
+    out: dict[str, float] = {}
+    fit()
+    QApplication.processEvents()
+    out["T6"] = median_ms(view.viewport().repaint, ROUNDS)
+
+    def zoom_step() -> None:  # a wheel step is a scale and a full repaint
+        view.scale(1.1, 1.1)
+        view.viewport().repaint()
+        view.scale(1 / 1.1, 1 / 1.1)
+
+    out["T7"] = median_ms(zoom_step, ROUNDS)
+    hundred()
+    view.centerOn(centre)
+    QApplication.processEvents()
+    out["T8 repaint"] = median_ms(view.viewport().repaint, ROUNDS)
+    bar = view.horizontalScrollBar()
+    direction = [1]
+
+    def pan() -> None:
+        direction[0] = -direction[0]
+        bar.setValue(bar.value() + 24 * direction[0])
+        QApplication.processEvents()
+
+    out["T8 pan"] = median_ms(pan, ROUNDS * 2)
+    view.centerOn(centre)
+    QApplication.processEvents()
+    return out
+
+
+def product(window: Any, path: Path) -> tuple[dict[str, float], dict[str, Any]]:
+    from sopdesigner.ops.nodes import SetNodeFields
+    from sopdesigner.rules.validation import validate
+
+    app = QApplication.instance()
+    out: dict[str, float] = {}
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        assert window.open_path(path)
+        app.processEvents()  # the queued fit-to-window
+        window.view.viewport().repaint()
+        times.append((time.perf_counter() - t0) * 1000)
+        if len(times) < 3:
+            window.files.close_document()
+            app.processEvents()
+    out["T3"] = statistics.median(times)
+    doc = window.controller.document
+    scene, view = window.scene, window.view
+    node = doc.nodes[len(doc.nodes) // 2]
+    centre = QPointF(node.position.x, node.position.y)
+    out.update(_view_measures(view, view.fit_to_window, view.reset_zoom, centre))
+
+    # T9: press on the node's title area (not a port), drag.
+    item = scene.node_item(node.id)
+    grab = view.mapFromScene(item.mapToScene(item.title_rect().center()))
+    before = (node.position.x, node.position.y)
+    out["T9"], out["T9 p95"] = _drag(view, grab)
+    assert (doc.node(node.id).position.x, doc.node(node.id).position.y) != before, "T9 drag did not move"
+
+    # T10: select the 100 nodes nearest to it, press on it, drag.
+    node = doc.node(node.id)
+    ids = _nearest(doc, node, 100)
+    scene.select_ids(ids)
+    view.centerOn(QPointF(node.position.x, node.position.y))
+    QApplication.processEvents()
+    other = next(i for i in ids if i != node.id)
+    before = doc.node(other).position.x
+    grab = view.mapFromScene(item.mapToScene(item.title_rect().center()))
+    out["T10"], out["T10 p95"] = _drag(view, grab)
+    assert doc.node(other).position.x != before, "T10 drag did not move the selection"
+    assert len(scene.selected_node_ids()) == 100
+
+    # T12: one property edit through the controller (model + audit + item + panels).
+    counter = iter(range(10_000))
+
+    def edit() -> None:
+        window.controller.execute(SetNodeFields(node.id, {"title": f"Edited title {next(counter)}"}))
+        _pump()
+
+    out["T12"] = median_ms(edit, ROUNDS)
+
+    # T13 on the open document; T14 File → Save after an edit (the edit is not timed).
+    out["T13"] = median_ms(lambda: validate(window.controller.document), ROUNDS)
+    saves = []
+    for _ in range(5):
+        edit()
+        t0 = time.perf_counter()
+        assert window.files.save()
+        saves.append((time.perf_counter() - t0) * 1000)
+    out["T14"] = statistics.median(saves)
+
+    # T17: a full collection with the document open, as the product leaves the heap.
+    out["T17"] = median_ms(gc.collect, 5)
+    info = {"nodes": len(doc.nodes), "edges": len(doc.edges), "audit": len(doc.audit)}
+    return out, info
+
+
+def floor(doc: Document, tmp: Path) -> dict[str, float]:
+    out: dict[str, float] = {}
+    out["T3"] = float("nan")  # measured cold (T2) only
+    gc.collect()
+    gc.freeze()
+    scene, items = floors.floor_scene(doc)
+    view = QGraphicsView(scene)
+    view.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+    view.resize(VIEW_W, VIEW_H)
+    view.show()
+    QApplication.processEvents()
+    rect = scene.itemsBoundingRect()
+
+    def fit() -> None:
+        view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing, view.transform().m11() >= 0.4)
+
+    def hundred() -> None:
+        view.resetTransform()
+        view.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+
+    node = doc.nodes[len(doc.nodes) // 2]
+    centre = QPointF(node.position.x, node.position.y)
+    out.update(_view_measures(view, fit, hundred, centre))
+    item = items[node.id]
+    out["T9"], out["T9 p95"] = _drag(view, view.mapFromScene(item.scenePos()))
+    ids = _nearest(doc, node, 100)
+    for i in ids:
+        items[i].setSelected(True)
+    view.centerOn(item)
+    QApplication.processEvents()
+    out["T10"], out["T10 p95"] = _drag(view, view.mapFromScene(item.scenePos()))
+    assert len(scene.selectedItems()) == 100
+
+    # T12: validate one changed node, repaint its item.
+    data = node.model_dump()
+
+    def edit() -> None:
+        Node.model_validate(data)
+        item.update()
+        _pump()
+
+    out["T12"] = median_ms(edit, ROUNDS)
+    out["T13"] = median_ms(lambda: floors.floor_validation(doc), ROUNDS)
+    store = floors.FloorStore(tmp / "floor.db", doc)
+    out["T14"] = median_ms(lambda: store.save(doc), 5)
+    store.close()
+    out["T17"] = median_ms(gc.collect, 5)
+    gc.unfreeze()
+    view.close()
+    return out
+
+
+def main(argv: list[str]) -> int:
+    app = QApplication.instance() or QApplication([])
+    from sopdesigner.storage.document_file import DocumentFile
+    from sopdesigner.ui import app as ui_app
+
+    source = Path(argv[0])
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        path = tmp / source.name
+        shutil.copy(source, path)  # saves write to a copy, the source stays as generated
+        with DocumentFile.open(source, read_only=True) as f:
+            doc = f.load()
+        ui_app.run(None)
+        window = ui_app.windows[-1]
+        window.resize(VIEW_W, VIEW_H)
+        app.processEvents()
+        p, info = product(window, path)
+        window.files.close_document()
+        window.close()
+        app.processEvents()
+        f = floor(doc, tmp)
+    print(json.dumps({"info": info, "product": p, "floor": f}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
