@@ -30,20 +30,51 @@ def font_path(name: str) -> Path:
     return _resources_dir() / "fonts" / _FILES[name]
 
 
+_WIDTH_CACHE_LIMIT = 200_000  # distinct strings per face; a bound, not a tuning knob
+
+
+def _measured_font_class() -> type:
+    """A TTFont whose string widths are memoised. A report measures the same words, labels and
+    stamps tens of thousands of times (paragraph line breaking, table cells), and without
+    reportlab's optional C accelerator each measure is a Python loop over the characters: the
+    largest single cost of a long report. The result is the same float reportlab computes."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    class MeasuredTTFont(TTFont):
+        def __init__(self, name: str, filename: str) -> None:
+            super().__init__(name, filename)
+            self._units: dict[str, float] = {}
+
+        def stringWidth(self, text: str | bytes, size: float, encoding: str = "utf8") -> float:
+            if not isinstance(text, str):
+                text = text.decode(encoding or "utf8")
+            units = self._units.get(text)
+            if units is None:
+                g = self.face.charWidths.get
+                dw = self.face.defaultWidth
+                units = sum(g(ord(u), dw) for u in text)
+                if len(self._units) >= _WIDTH_CACHE_LIMIT:
+                    self._units.clear()
+                self._units[text] = units
+            return 0.001 * size * units
+
+    return MeasuredTTFont
+
+
 @functools.cache
 def register_fonts() -> frozenset[int]:
     """Register the bundled fonts once; returns the code points the regular face can draw."""
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     from sopdesigner.errors import SopError
 
+    font_class = _measured_font_class()
     faces = {}
     for name in (REGULAR, BOLD):
         path = font_path(name)
         try:
-            faces[name] = TTFont(name, str(path))
+            faces[name] = font_class(name, str(path))
         except Exception as err:  # reportlab raises bare TTFError/OSError variants
             raise SopError(f"The report font {path.name} could not be loaded from {path.parent}.") from err
         pdfmetrics.registerFont(faces[name])
