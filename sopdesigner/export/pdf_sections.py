@@ -528,7 +528,7 @@ def audit_trail(ctx: Ctx) -> list[Flowable]:
             C(e.actor, widths[2], s.cell),
             C(e.action, widths[3], s.cell),
             C(titles.get(e.node, e.node) if e.node else "—", widths[4], s.cell),
-            P(_details_text(e.details), s.cell),
+            C(_details_text(e.details), widths[5], s.cell),
             e.hash[:10] + "…",
             e.prev_hash[:10] + "…",
         ]

@@ -21,6 +21,7 @@ ZEBRA = HexColor("#F6F7F9")
 CELL_SIZE = 7.8
 CELL_LEADING = 9.6
 CELL_PAD = 7.0  # left + right padding, plus a hair for rounding
+SPACE_SHRINKAGE = 0.05  # reportlab.rl_config.spaceShrinkage, which Paragraph line breaking uses
 
 
 @dataclass
@@ -79,17 +80,85 @@ def P(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(para_text(text), style)
 
 
-def C(text: object, width: float, style: ParagraphStyle) -> Paragraph | str:
+def C(text: object, width: float, style: ParagraphStyle) -> Lines | str:
     """A table cell of user text. When it fits on one line it is a plain string, which the table
     draws as is (never parsed as markup, and ~20x cheaper than a Paragraph: it is what keeps a
-    500-node report fast); otherwise a wrapping Paragraph in ``style``. A plain cell takes its
+    500-node report fast); otherwise ``Lines`` wrapping it in ``style``. A plain cell takes its
     font from the table (``grid_table``'s ``bold_cols``), so pass the matching style."""
     plain = plain_text(text)
     if "\n" not in plain and "\t" not in plain:
         font = BOLD if style.fontName == BOLD else REGULAR
         if stringWidth(plain, font, CELL_SIZE) <= width - CELL_PAD:
             return plain
-    return P(text, style)
+    return Lines(plain, style)
+
+
+class Lines(Flowable):
+    """Plain text (already ``plain_text``'d) wrapped at spaces in one font, as a Paragraph of
+    that text would wrap it, for table cells: no markup parsing and no text fragments, so a few
+    times cheaper than a Paragraph — it matters in tables of thousands of rows (the audit
+    trail). Line breaks are kept, runs of spaces collapse, a word wider than the cell is split."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+        self._lines: list[str] = []
+        self._for_width: float | None = None
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        if self._for_width != avail_w:  # a table wraps each cell twice (measure, then draw)
+            self._lines = break_lines(self.text, self.style.fontName, self.style.fontSize, avail_w)
+            self._for_width = avail_w
+        self.width = avail_w
+        self.height = len(self._lines) * self.style.leading
+        return avail_w, self.height
+
+    def draw(self) -> None:
+        st = self.style
+        text = self.canv.beginText(0, self.height - st.fontSize)
+        text.setFont(st.fontName, st.fontSize, st.leading)
+        text.setFillColor(st.textColor)
+        for line in self._lines:
+            text.textLine(line)
+        self.canv.drawText(text)
+
+
+def break_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy line breaking of plain text at spaces, as reportlab's Paragraph breaks it: a line
+    may run over by its spaces' shrinkage (5 % of a space each), and a word wider than the cell
+    starts on the current line and is split by character."""
+    space = stringWidth(" ", font, size)
+    shrink = SPACE_SHRINKAGE * space
+    out: list[str] = []
+    for para in text.split("\n"):
+        line: list[str] = []
+        used = -space  # the width of " ".join(line), minus one space for the first word
+        for word in para.replace("\t", " ").split(" "):
+            if not word:
+                continue
+            w = stringWidth(word, font, size)
+            if used + space + w <= width + shrink * len(line):
+                line.append(word)
+                used += space + w
+                continue
+            if w <= width:
+                out.append(" ".join(line))
+                line, used = [word], w
+                continue
+            # Too wide for any line: fill the current line, then whole lines, char by char.
+            piece, pw = "", used + space
+            for ch in word:
+                cw = stringWidth(ch, font, size)
+                if pw + cw > width and (piece or line):
+                    out.append(" ".join([*line, piece]) if piece else " ".join(line))
+                    line, piece, pw = [], "", 0.0
+                piece += ch
+                pw += cw
+            line.append(piece)
+            used = pw
+        out.append(" ".join(line))
+    return out
 
 
 def M(markup: str, style: ParagraphStyle) -> Paragraph:
@@ -146,5 +215,3 @@ def key_value_table(pairs: list[tuple[str, object]], styles: Styles, widths: tup
         bold_cols=[0],
         extra=[("BACKGROUND", (0, 0), (0, -1), HEAD_FILL)],
     )
-
-
