@@ -70,6 +70,14 @@ class _Pens:
     pending: QPen  # dashed outline of a role badge still waiting for its sign-off
 
 
+def _blend(base: QColor, over: QColor, amount: float) -> QColor:
+    return QColor(
+        round(base.red() + (over.red() - base.red()) * amount),
+        round(base.green() + (over.green() - base.green()) * amount),
+        round(base.blue() + (over.blue() - base.blue()) * amount),
+    )
+
+
 @cache
 def _pens(theme: Theme, kind: NodeKind, status: Status) -> _Pens:
     """Pens and brushes shared by every node with the same theme, kind and status."""
@@ -79,6 +87,10 @@ def _pens(theme: Theme, kind: NodeKind, status: Status) -> _Pens:
         status_pen = QPen(t.color("note_border"), 1.5)
     else:
         fill = t.color("terminal_fill") if kind in (NodeKind.START, NodeKind.END) else t.color("node_fill")
+        if status is not Status.NOT_STARTED:
+            # A tint of the status colour fills the node, so a room reads the diagram's state at a
+            # glance on a projector, even zoomed out; the outline, chip, glyph and label still say it.
+            fill = _blend(fill, status_colour(status), 0.22 if fill.lightness() > 128 else 0.32)
         status_pen = QPen(status_colour(status), 3.0)
     status_pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     sel = QPen(t.color("selection"), 2.0, Qt.PenStyle.DashLine)
