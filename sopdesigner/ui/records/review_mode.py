@@ -219,4 +219,6 @@ class ReviewMode(QObject):
         win.scene.select_ids([node_id])
         item = win.scene.node_item(node_id)
         if item is not None:
-            win.view.centerOn(item)
+            # Scroll only as far as needed: after "fit" the whole diagram stays in view, and a
+            # zoomed-in projector view still brings the step on screen.
+            win.view.ensureVisible(item, 40, 40)
