@@ -100,7 +100,7 @@ def _build(
     from sopdesigner.export import pdf_sections as sec
     from sopdesigner.export.pdf_diagram import diagram_flowables
     from sopdesigner.export.pdf_fonts import REGULAR, plain_text
-    from sopdesigner.export.pdf_styles import make_styles
+    from sopdesigner.export.pdf_styles import Expand, expand_placeholders, make_styles
     from sopdesigner.model.status import node_status
 
     styles = make_styles()
@@ -141,6 +141,9 @@ def _build(
             super().save()
 
     class ReportTemplate(BaseDocTemplate):
+        def filterFlowables(self, flowables: list[Any]) -> None:
+            expand_placeholders(flowables)
+
         def afterFlowable(self, flowable: Any) -> None:
             for text, key, level in getattr(flowable, "outline", ()):
                 self.canv.bookmarkPage(key)
@@ -238,9 +241,11 @@ def _build(
     story += [NextPageTemplate("portrait"), PageBreak(), sec.Tick(report(0))]
     story += sec.summary(ctx)
     story += [PageBreak(), sec.Heading("Node records", styles.h1, [("Node records", "nodes", 0)])]
-    for i, node in enumerate(doc.nodes, start=1):
-        check()
-        story += sec.node_section(ctx, i, node, report(i))
+    # Node sections are made when layout reaches them (see Expand): peak memory stays flat.
+    story += [
+        Expand(lambda i=i, node=node: sec.node_section(ctx, i, node, report(i)))
+        for i, node in enumerate(doc.nodes, start=1)
+    ]
     roles_wide = len(doc.roles) > 7
     if roles_wide:
         story += [NextPageTemplate("landscape")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from reportlab.lib.colors import HexColor
@@ -122,6 +122,37 @@ class Lines(Flowable):
         for line in self._lines:
             text.textLine(line)
         self.canv.drawText(text)
+
+
+class Expand(Flowable):
+    """A placeholder for part of the story, built only when layout reaches it (the report
+    template's ``filterFlowables`` replaces it by ``make()``). A 10,000-node report has ~10⁶
+    flowables and table cells; built up front they all stay in memory until the end."""
+
+    def __init__(self, make: Callable[[], list[Flowable]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return (0.0, 0.0)  # never drawn: expanded before it is laid out
+
+    def draw(self) -> None:
+        pass
+
+
+def expand_placeholders(flowables: list[Flowable]) -> None:
+    """Replace the ``Expand`` placeholders at the front of the story by what they make, and any
+    that a leading keep-with-next run (a heading) would pull into its group: platypus groups
+    those before it lays them out, and a placeholder inside a group would never expand."""
+    i = 0
+    while i < len(flowables):
+        f = flowables[i]
+        if isinstance(f, Expand):
+            flowables[i : i + 1] = f.make()
+            continue
+        if not f.getKeepWithNext():
+            return
+        i += 1
 
 
 def break_lines(text: str, font: str, size: float, width: float) -> list[str]:
