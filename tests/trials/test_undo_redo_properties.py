@@ -54,9 +54,6 @@ from tests.factories import make_document
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30).filter(
     lambda s: s.strip()
 )
-# Names and titles as they exist in documents: the editor trims what users type. (An untrimmed
-# stored name does not survive rename + undo; see test_undo_of_a_rename_restores_an_untrimmed_name.)
-NAME = TEXT.map(str.strip)
 
 
 class Blobs:
@@ -149,7 +146,7 @@ class UndoRedoMachine(RuleBasedStateMachine):
         return data.draw(st.sampled_from(items), label=label) if items else None
 
     # ---- edits -----------------------------------------------------------------------------
-    @rule(data=st.data(), kind=st.sampled_from(list(NodeKind)), title=NAME)
+    @rule(data=st.data(), kind=st.sampled_from(list(NodeKind)), title=TEXT)
     def add_node(self, data, kind, title):
         lane = self.pick(data, [lane.id for lane in self.doc.lanes] + [None], "lane")
         node = Node(id=self.fresh("n"), kind=kind, title=title, lane=lane, position=Point(x=10, y=10))
@@ -246,7 +243,7 @@ class UndoRedoMachine(RuleBasedStateMachine):
         if node is not None:
             self.execute(StartReviewRound([node.id]))
 
-    @rule(name=NAME)
+    @rule(name=TEXT)
     def add_role_and_lane(self, name):
         role = Role(id=self.fresh("r"), name=name)
         self.execute(AddRole(role))
