@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,10 @@ from hypothesis import strategies as st
 
 from benchmarks.trials.fuzz_sop import check_file, make_seeds, run_fuzz
 
-_SEEDS: list[Path] = []
 
-
-def seeds() -> list[Path]:
-    if not _SEEDS:
-        _SEEDS.extend(make_seeds(Path(tempfile.mkdtemp(prefix="fuzz-seeds-"))))
-    return _SEEDS
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory) -> list[Path]:
+    return make_seeds(tmp_path_factory.mktemp("fuzz-seeds"))
 
 
 @pytest.mark.slow
@@ -41,8 +37,8 @@ def test_two_thousand_mutants_are_refused_or_load_and_stay_unchanged():
     cut=st.one_of(st.none(), st.floats(0, 1)),
     tail=st.binary(max_size=600),
 )
-def test_byte_edits(tmp_path, which, edits, cut, tail):
-    data = bytearray(seeds()[which].read_bytes())
+def test_byte_edits(tmp_path, seeds, which, edits, cut, tail):
+    data = bytearray(seeds[which].read_bytes())
     for where, value in edits:
         data[int(where * len(data))] = value
     if cut is not None:
@@ -79,9 +75,9 @@ def _replace_at(value, path, new):
     new=JSON,
     table=st.sampled_from(["document", "audit"]),
 )
-def test_json_payloads_with_wrong_types_and_unknown_fields(tmp_path, which, path, new, table):
+def test_json_payloads_with_wrong_types_and_unknown_fields(tmp_path, seeds, which, path, new, table):
     target = tmp_path / f"j{abs(hash((tuple(path), table)))}.sop"
-    shutil.copyfile(seeds()[which], target)
+    shutil.copyfile(seeds[which], target)
     con = sqlite3.connect(target, isolation_level=None)
     try:
         if table == "document":
