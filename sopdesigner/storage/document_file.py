@@ -219,6 +219,8 @@ class DocumentFile:
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(x) for x in first["loc"])
+            # Keys come from the file: keep a hostile one from breaking or forging the sentence.
+            where = "".join(ch if ch.isprintable() else "?" for ch in where)[:120]
             raise DamagedDocumentError(
                 f"'{self.path.name}' is damaged: {where or 'the document'} is not valid ({first['msg']})."
             ) from None
