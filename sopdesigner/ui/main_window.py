@@ -225,6 +225,9 @@ class MainWindow(WindowCommands, QMainWindow):
         self.resizeDocks([docks["palette_dock"]], [150], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["properties_dock"]], [400], Qt.Orientation.Horizontal)
         self.resizeDocks([problems, docks["properties_dock"]], [170, 330], Qt.Orientation.Vertical)
+        if self.central.currentWidget() is self.view:
+            # The canvas just changed size: fit the freshly opened diagram to it again.
+            QTimer.singleShot(0, self.view.fit_to_window)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
