@@ -41,7 +41,7 @@ def change_document(
 ) -> T:
     """Open ``path``, let ``edit`` apply ops through an ``EditSession``, save in one transaction.
 
-    If ``edit`` raises, nothing is saved. Evidence the document already lacked the bytes of
+    If ``edit`` raises, or applies nothing, nothing is saved. Evidence the document already lacked the bytes of
     (e.g. a document imported from a ``diagram.json``) does not block the save: only bytes this
     command adds must be supplied by ``blobs``. If another process saved the file between our
     load and our save (parallel pipeline jobs), storage refuses the stale save; the edit is then
@@ -53,7 +53,10 @@ def change_document(
             loaded_head = doc.audit_head
             have = f.blob_hashes()
             missing_before = {ev.sha256 for n in doc.nodes for ev in n.evidence if ev.sha256 not in have}
-            result = edit(EditSession(doc, actor))
+            session = EditSession(doc, actor)
+            result = edit(session)
+            if session.revision == 0:
+                return result  # the edit found nothing to change: leave the file untouched
             try:
                 f.save(doc, blobs=blobs, elsewhere=missing_before.__contains__ if missing_before else None)
             except DocumentFileError:

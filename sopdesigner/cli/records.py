@@ -108,14 +108,20 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
     done = not args.undo
 
-    def edit(session: EditSession) -> tuple[str, str]:
+    def edit(session: EditSession) -> tuple[str, str, bool]:
         node = resolve_node(session.document, args.node)
         item = resolve_item(node, args.item)
+        if item.done == done:
+            # Re-running a pipeline step is not an error; the record of who ticked it stays.
+            return node.title, item.text, False
         session.apply(SetItemDone(node.id, item.id, done))
-        return node.title, item.text
+        return node.title, item.text, True
 
-    node_title, item_text = change_document(args.file, actor_from(args), edit)
-    say(f"{'Ticked' if done else 'Unticked'} '{item_text}' on '{node_title}'.")
+    node_title, item_text, changed = change_document(args.file, actor_from(args), edit)
+    if not changed:
+        say(f"'{item_text}' on '{node_title}' was already {'ticked' if done else 'unticked'}; nothing changed.")
+    else:
+        say(f"{'Ticked' if done else 'Unticked'} '{item_text}' on '{node_title}'.")
     return EXIT_OK
 
 

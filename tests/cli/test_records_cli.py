@@ -147,11 +147,21 @@ def test_tick_by_number_and_by_text_then_untick(sop, capsys):
     ]
 
 
+def test_ticking_an_item_again_is_a_no_op_that_leaves_the_file_untouched(sop, capsys):
+    run_main(capsys, "tick", sop, "--node", "validate", "--item", "1", "--actor", "First Person")
+    before = sop.read_bytes()
+    r = run_main(capsys, "tick", sop, "--node", "validate", "--item", "1", "--actor", "Second Person")
+    assert r.code == 0 and "already ticked; nothing changed" in r.out
+    r = run_main(capsys, "tick", sop, "--node", "validate", "--item", "2", "--undo")
+    assert r.code == 0 and "already unticked" in r.out
+    assert sop.read_bytes() == before
+    assert load(sop).node("validate").checklist[0].done_by == "First Person"
+
+
 def test_tick_refusals(sop, capsys):
     run_main(capsys, "tick", sop, "--node", "validate", "--item", "1")
     before = sop.read_bytes()
     for args, expect in [
-        (["--item", "1"], "already ticked"),
         (["--item", "4"], "there is no item 4"),
         (["--item", "0"], "there is no item 0"),
         (["--item", "Data quality"], "Did you mean 'Data quality checked'"),
