@@ -36,7 +36,7 @@ class LaneItem(QGraphicsItem):
         self.lane_id = snapshot.id
         self._snap = snapshot
         self._theme = theme
-        self._lines: list[str] | None = None
+        self._lines: dict[int, list[str]] = {}  # wrapped role name per font size
         self.setZValue(Z_LANE)
         self.setAcceptHoverEvents(True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -48,7 +48,7 @@ class LaneItem(QGraphicsItem):
     def set_snapshot(self, snapshot: LaneSnapshot) -> None:
         self.prepareGeometryChange()
         self._snap = snapshot
-        self._lines = None
+        self._lines = {}
         self.update()
 
     def set_theme(self, theme: Theme) -> None:
@@ -84,6 +84,17 @@ class LaneItem(QGraphicsItem):
         self.unsetCursor()
         super().hoverLeaveEvent(event)
 
+    def _overview_px(self) -> int:
+        """The largest font size (≤ 24) at which every word of every lane's role name fits the
+        header: one size for all lanes, so the column reads evenly."""
+        lanes = getattr(self.scene(), "_lanes", {}) or {"": self}
+        words = [w for lane in lanes.values() for w in lane._snap.role_name.split()] or [""]
+        for px in (24, 22, 20, 18):
+            fm = text.metrics(px, True)
+            if max(fm.horizontalAdvance(w) for w in words) <= LANE_HEADER_WIDTH - 14:
+                return px
+        return 16
+
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
@@ -102,19 +113,22 @@ class LaneItem(QGraphicsItem):
         if s.index == 0:
             painter.drawLine(QPointF(-LANE_HEADER_WIDTH, s.top), QPointF(s.width, s.top))
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < 0.3:
+        if lod < 0.12:
             return
-        fm = text.metrics(13, True)
-        if self._lines is None:
+        # Zoomed out (a whole SOP on a projector) the role name is drawn larger so it stays legible.
+        px = 13 if lod >= 0.5 else self._overview_px()
+        fm = text.metrics(px, True)
+        lines = self._lines.get(px)
+        if lines is None:
             max_lines = max(1, int((s.height - 12) // fm.height()))
-            self._lines = text.wrap(s.role_name, fm, LANE_HEADER_WIDTH - 20, min(max_lines, 4))
-        painter.setFont(text.font(13, True))
+            lines = self._lines[px] = text.wrap(s.role_name, fm, LANE_HEADER_WIDTH - 14, min(max_lines, 4))
+        painter.setFont(text.font(px, True))
         painter.setPen(t.color("lane_header_text"))
-        block = fm.height() * len(self._lines)
+        block = fm.height() * len(lines)
         y = header.center().y() - block / 2
-        for line in self._lines:
+        for line in lines:
             painter.drawText(
-                QRectF(header.left() + 10, y, LANE_HEADER_WIDTH - 20, fm.height()),
+                QRectF(header.left() + 7, y, LANE_HEADER_WIDTH - 14, fm.height()),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 line,
             )
