@@ -49,7 +49,8 @@ def _drag(view: QGraphicsView, start: QPoint) -> tuple[float, float]:
     _pump()
     steps = []
     for i in range(1, DRAG_STEPS + 1):
-        p = QPoint(start.x() + 3 * i, start.y() + (i % 7))
+        # One grid step (20 px at 100 %) per move, so every move lands on a new snapped position.
+        p = QPoint(start.x() + 20 * i, start.y() + (i % 7))
         t0 = time.perf_counter()
         QTest.mouseMove(vp, p)
         _pump()
@@ -58,7 +59,7 @@ def _drag(view: QGraphicsView, start: QPoint) -> tuple[float, float]:
         vp,
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
-        QPoint(start.x() + 3 * DRAG_STEPS, start.y()),
+        QPoint(start.x() + 20 * DRAG_STEPS, start.y()),
     )
     _pump()
     steps.sort()
