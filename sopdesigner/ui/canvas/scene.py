@@ -114,6 +114,9 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
                 self._add_edge_item(edge.id, edge)
             self._rect_fresh = True  # a new document may be smaller: the rect may shrink once
             self._sync_lanes()
+            # Qt sizes the BSP tree once, for the first (placeholder) document, and keeps it:
+            # at 5,000 nodes a 100 % repaint then tested thousands of items (7.5 → 1.2 ms).
+            self.setBspTreeDepth(max(5, min(18, (len(self._nodes) + len(self._edges)).bit_length())))
         finally:
             self._quiet = False
         self._emit_selection()
@@ -132,11 +135,17 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
                 node = index.get(ch.id or "")
                 if ch.action == "removed" or node is None:
                     self._remove_node_item(ch.id or "")
+                    lanes_dirty = True
                 elif node.id not in self._nodes:
                     self._add_node_item(node_snapshot(doc, node, names, lane_roles))
+                    lanes_dirty = True
                 else:
-                    self._nodes[node.id].set_snapshot(node_snapshot(doc, node, names, lane_roles))
-                lanes_dirty = True
+                    item = self._nodes[node.id]
+                    box = item.scene_box()
+                    item.set_snapshot(node_snapshot(doc, node, names, lane_roles))
+                    # Lanes and scene rect follow node geometry only; re-syncing them walks
+                    # every node, which a title or status edit must not pay for.
+                    lanes_dirty = lanes_dirty or item.scene_box() != box
             elif ch.what == "edge":
                 edges_dirty.add(ch.id or "")
             elif ch.what in ("lane", "role"):
