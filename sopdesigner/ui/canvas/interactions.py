@@ -63,6 +63,7 @@ class DragNodesInteraction(Interaction):
         self.items = [it for it in scene.selected_node_items()] or [grabbed]
         self.start = {it.node_id: QPointF(it.pos()) for it in self.items}
         self.active = False
+        self._step: QPointF | None = None
 
     def mouse_move(self, pos: QPointF) -> None:
         delta = pos - self.press
@@ -77,8 +78,18 @@ class DragNodesInteraction(Interaction):
         if self.scene.snap_to_grid():
             target = QPointF(snap(target.x()), snap(target.y()))
         step = target - origin
+        if step == self._step:
+            return  # snapped to the same grid point as the last move: nothing moves
+        self._step = step
+        # Move every item, then re-route each connector once (one between two moved nodes
+        # would otherwise be routed twice per mouse move).
+        edges = {}
         for it in self.items:
-            it.move_to(self.start[it.node_id] + step)
+            it.setPos(self.start[it.node_id] + step)
+            for edge in it.edges:
+                edges[id(edge)] = edge
+        for edge in edges.values():
+            edge.adjust()
 
     def mouse_release(self, pos: QPointF) -> None:
         if self.active:
