@@ -55,19 +55,30 @@ class RecordsContext(QObject):
         if controller is self._controller:
             return
         if self._controller is not None:
-            for sig in (self._controller.changes_applied, self._controller.audit_appended):
-                with contextlib.suppress(RuntimeError, TypeError):
-                    sig.disconnect(self._on_edited)
+            with contextlib.suppress(RuntimeError, TypeError):
+                self._controller.changes_applied.disconnect(self._on_edited)
+            with contextlib.suppress(RuntimeError, TypeError):
+                self._controller.audit_appended.disconnect(self._on_audit)
         self._controller = controller
         self._selection = []
+        self._revision_seen = -1
         if controller is not None:
             controller.changes_applied.connect(self._on_edited)
-            controller.audit_appended.connect(self._on_edited)
+            controller.audit_appended.connect(self._on_audit)
         self.controller_changed.emit()
         self.selection_changed.emit([])
 
     def _on_edited(self, *_: object) -> None:
+        if self._controller is not None:
+            self._revision_seen = self._controller.session.revision
         self.document_edited.emit()
+
+    def _on_audit(self, *_: object) -> None:
+        # An edit emits changes_applied and then audit_appended for the same revision: the
+        # panels refresh once per edit, not twice (each refresh walks the whole document).
+        if self._controller is not None and self._controller.session.revision == self._revision_seen:
+            return
+        self._on_edited()
 
     def store(self) -> EvidenceStore | None:
         return self._store()

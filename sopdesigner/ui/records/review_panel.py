@@ -74,21 +74,41 @@ class ReviewPanel(QWidget):
         self.pending_only.toggled.connect(lambda _on: self.refresh())
         self.steps.currentRowChanged.connect(self._on_row)
         context.controller_changed.connect(self._on_controller)
-        context.document_edited.connect(self.refresh)
+        context.document_edited.connect(self._on_edited)
+        self._stale = False
         self.refresh()
 
     def _on_controller(self) -> None:
         self.step_context.set_controller(self._ctx.controller)
         self.refresh()
 
+    def _on_edited(self) -> None:
+        # Outside a review the panel is hidden: refreshing its step list walks the whole flow
+        # (topological order, every node's status), too much for every edit of a large SOP.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _fresh(self) -> None:
+        if self._stale:
+            self.refresh()
+
+    def showEvent(self, event) -> None:
+        self._fresh()
+        super().showEvent(event)
+
     def step_ids(self) -> list[str]:
+        self._fresh()
         return [self.steps.item(i).data(Qt.UserRole) for i in range(self.steps.count())]
 
     def current_step(self) -> str | None:
+        self._fresh()
         item = self.steps.currentItem()
         return item.data(Qt.UserRole) if item else None
 
     def refresh(self) -> None:
+        self._stale = False
         ctrl = self._ctx.controller
         current = self.current_step()
         with QSignalBlocker(self.steps):
