@@ -7,6 +7,7 @@ reuse actions and the progress label, wired into a ``MainWindow`` through its pu
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -19,7 +20,7 @@ from sopdesigner.ui.records.audit_panel import AuditPanel
 from sopdesigner.ui.records.checklist_panel import ChecklistPanel
 from sopdesigner.ui.records.context import RecordsContext
 from sopdesigner.ui.records.evidence_panel import EvidencePanel
-from sopdesigner.ui.records.progress import progress_summary
+from sopdesigner.ui.records.progress import ProgressTally
 from sopdesigner.ui.records.request_panel import RequestPanel
 from sopdesigner.ui.records.reuse_actions import add_reuse_actions
 from sopdesigner.ui.records.review_mode import ReviewMode
@@ -70,9 +71,11 @@ class Records(QObject):
         window.scene.files_dropped_on_node.connect(self._on_files_dropped)
         window.scene.node_activated.connect(self._on_node_activated)
         self.audit.node_clicked.connect(self._select_node)
+        self._tally = ProgressTally()
+        self._tally_controller: Any = None
         ctx.document_edited.connect(self.update_progress)
-        ctx.controller_changed.connect(self.update_progress)
-        self.update_progress()
+        ctx.controller_changed.connect(self._follow_controller)
+        self._follow_controller()
         self._update_actions()
 
     # -- actions --
@@ -166,9 +169,30 @@ class Records(QObject):
         if item is not None:
             self.window.view.centerOn(item)
 
+    def _follow_controller(self) -> None:
+        """Count approvals per changed node (``ProgressTally``) for the shown document."""
+        old, ctrl = self._tally_controller, self.context.controller
+        if old is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                old.changes_applied.disconnect(self._progress_changes)
+        self._tally_controller = ctrl
+        if ctrl is not None:
+            ctrl.changes_applied.connect(self._progress_changes)
+        self._tally.reset(ctrl.document if ctrl is not None else None)
+        self.update_progress()
+
+    def _progress_changes(self, changes: list) -> None:
+        self._tally.apply(changes)
+        self.update_progress()
+
     def update_progress(self) -> None:
         ctrl = self.window.controller
-        self.progress_label.setText(progress_summary(ctrl.document) if ctrl else "")
+        if ctrl is None:
+            self.progress_label.setText("")
+            return
+        if self._tally.document is not ctrl.document:
+            self._tally.reset(ctrl.document)
+        self.progress_label.setText(self._tally.summary())
 
 
 def install(window: Any) -> Records:

@@ -277,7 +277,7 @@ class AuditPanel(QWidget):
         if self._verified >= 0:
             self._verify_rest(events)
         start, self._seen = self._seen, len(events)
-        self.model._titles.update(self._titles())
+        self._learn_titles({e.node for e in new if e.node and e.node not in self.model._titles})
         self.model.appended(start)
         self._add_filter_values(new)
         self._show_chain()
@@ -301,8 +301,19 @@ class AuditPanel(QWidget):
     def verifying(self) -> bool:
         return self._verified < 0
 
-    def _on_changes(self, _changes: list) -> None:
-        self.model._titles.update(self._titles())
+    def _on_changes(self, changes: list) -> None:
+        self._learn_titles({c.id for c in changes if c.what == "node" and c.id})
+
+    def _learn_titles(self, node_ids: set[str]) -> None:
+        """Refresh the titles of these nodes only: an edit must not rebuild the title map of
+        every node (the panel keeps the titles of removed nodes, as before)."""
+        ctrl = self._ctx.controller
+        if ctrl is None or not node_ids:
+            return
+        titles = self.model._titles
+        for n in ctrl.document.nodes:
+            if n.id in node_ids:
+                titles[n.id] = n.title
 
     def _show_chain(self) -> None:
         ctrl = self._ctx.controller
