@@ -259,7 +259,23 @@ class MainWindow(WindowCommands, QMainWindow):
         caller decides whether it was saved or discarded."""
         # The open document is long-lived: frozen out of the cyclic GC while it is shown, so a
         # full collection never stalls an interaction (PERFORMANCE.md T17); thawed on switch.
+        # The collector is paused while the scene and panels are built: with a freshly loaded
+        # document in the young generations it would run full passes over it (~1 s at 5,000
+        # nodes).
         gc.unfreeze()
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._install_workspace(workspace, modified)
+        finally:
+            if workspace is not None:
+                # No collect first: a full pass costs 0.1-0.3 s here; whatever garbage is
+                # frozen with the document returns to the collector on the next switch.
+                gc.freeze()
+            if gc_was_enabled:
+                gc.enable()
+
+    def _install_workspace(self, workspace: Workspace | None, modified: bool) -> None:
         old = self.controller
         if old is not None:
             old.changes_applied.disconnect(self._document_edited)
@@ -292,10 +308,6 @@ class MainWindow(WindowCommands, QMainWindow):
         self._selection_changed([], [])
         self.update_modified()
         self.document_changed.emit()
-        if workspace is not None:
-            # No collect first: a full pass costs 0.1-0.3 s here; whatever garbage is frozen
-            # with the document returns to the collector on the next switch.
-            gc.freeze()
 
     def show_start_page(self) -> None:
         """The start page gets the whole window: the panels are hidden, and come back with
