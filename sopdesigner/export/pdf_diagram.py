@@ -28,6 +28,7 @@ from sopdesigner.model.geometry import (
     lane_bands,
     node_rect,
 )
+from sopdesigner.model.routing import route_nodes
 from sopdesigner.model.status import STATUS_STYLES, node_status
 
 #: Below this scale shapes get too small to carry their text; larger diagrams are tiled. Text
@@ -266,11 +267,17 @@ class DiagramTile(Flowable):
                 c.drawString(self.ox + 3, y1 - 9, wrap_lines(name, REGULAR, 7, 200, 1)[0] if name else "")
 
     def _draw_edge(self, src: Node, dst: Node, label: str, rework: bool) -> None:
+        """The connector along the same orthogonal route the canvas draws, arrowhead on the
+        target's border, dashed for rework, the label on the middle segment."""
         c = self.canv
         s = self.scale
-        x0, y0 = _border_point(src, dst.position.x, dst.position.y)
-        x1, y1 = _border_point(dst, src.position.x, src.position.y)
-        ax, ay, bx, by = self.px(x0), self.py(y0), self.px(x1), self.py(y1)
+        pts = route_nodes(src, dst)
+        if pts[0] == (src.position.x, src.position.y):
+            # Overlapping boxes: the router's straight fallback runs centre to centre; clip it.
+            (x0, y0), (x1, y1) = pts
+            pts = [_border_point(src, x1, y1), _border_point(dst, x0, y0)]
+        page = [(self.px(x), self.py(y)) for x, y in pts]
+        (ax, ay), (bx, by) = page[-2], page[-1]
         length = math.hypot(bx - ax, by - ay)
         if length < 1e-6:
             return
@@ -281,7 +288,12 @@ class DiagramTile(Flowable):
         c.setLineWidth(max(0.5, 1.4 * s))
         c.setDash([4 * s, 3 * s] if rework else [])
         # The line stops at the arrowhead's base so the dashes do not poke through its tip.
-        c.line(ax, ay, bx - ux * head, by - uy * head)
+        line = c.beginPath()
+        line.moveTo(*page[0])
+        for x, y in page[1:-1]:
+            line.lineTo(x, y)
+        line.lineTo(bx - ux * head, by - uy * head)
+        c.drawPath(line, stroke=1, fill=0)
         c.setDash([])
         half = head * 0.45
         p = c.beginPath()
@@ -295,7 +307,9 @@ class DiagramTile(Flowable):
             text = wrap_lines(plain_text(label), REGULAR, size, 160 * s, 1)
             if text:
                 tw = stringWidth(text[0], REGULAR, size)
-                mx, my = (ax + bx) / 2, (ay + by) / 2
+                mid = len(page) // 2
+                (m0x, m0y), (m1x, m1y) = page[mid - 1], page[mid]
+                mx, my = (m0x + m1x) / 2, (m0y + m1y) / 2
                 c.setFillColor(white)
                 c.rect(mx - tw / 2 - 2 * s, my - size * 0.45, tw + 4 * s, size * 1.3, stroke=0, fill=1)
                 c.setFillColor(EDGE_INK)

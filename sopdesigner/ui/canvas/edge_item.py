@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPainterPathStroker, Q
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sopdesigner.model.enums import EdgeKind
+from sopdesigner.model.routing import Pt, route
 from sopdesigner.ui.canvas import text
 from sopdesigner.ui.canvas.snapshot import EdgeSnapshot
 from sopdesigner.ui.canvas.style import Z_EDGE, Theme
@@ -26,51 +27,9 @@ if TYPE_CHECKING:
 ARROW = 11.0
 HANDLE_RADIUS = 5.0
 HANDLE_HIT = 9.0
-GAP = 20.0  # how far apart boxes must be before a side-to-side elbow is used
 HIT_WIDTH = 10.0
 #: Below this zoom edges are drawn without arrowheads (an 11-unit arrow is under 3 px there).
 LOD_ARROW = 0.25
-
-
-Box = tuple[float, float, float, float]  # left, top, right, bottom
-Pt = tuple[float, float]
-
-
-def route(s: Box, t: Box) -> list[Pt]:
-    """Points of an orthogonal route from box ``s`` to box ``t``, starting and ending on their borders.
-
-    Works on plain floats: it runs for every edge of a dragged node on every mouse move."""
-    sl, st, sr, sb = s
-    tl, tt, tr, tb = t
-    sx, sy = (sl + sr) / 2, (st + sb) / 2
-    tx, ty = (tl + tr) / 2, (tt + tb) / 2
-    if tl >= sr + GAP:
-        return _elbow_h((sr, sy), (tl, ty))
-    if tr <= sl - GAP and abs(ty - sy) < ((sb - st) + (tb - tt)) / 2:
-        # Backwards on the same row (a rework loop): go over the top rather than through nodes.
-        y = min(st, tt) - 30.0
-        return [(sx, st), (sx, y), (tx, y), (tx, tt)]
-    if tt >= sb + GAP:
-        return _elbow_v((sx, sb), (tx, tt))
-    if tb <= st - GAP:
-        return _elbow_v((sx, st), (tx, tb))
-    if tr <= sl - GAP:
-        return _elbow_h((sl, sy), (tr, ty))
-    return [(sx, sy), (tx, ty)]  # overlapping boxes: a straight line, clipped to the outlines by the caller
-
-
-def _elbow_h(a: Pt, b: Pt) -> list[Pt]:
-    if abs(a[1] - b[1]) < 0.5:
-        return [a, b]
-    mx = (a[0] + b[0]) / 2
-    return [a, (mx, a[1]), (mx, b[1]), b]
-
-
-def _elbow_v(a: Pt, b: Pt) -> list[Pt]:
-    if abs(a[0] - b[0]) < 0.5:
-        return [a, b]
-    my = (a[1] + b[1]) / 2
-    return [a, (a[0], my), (b[0], my), b]
 
 
 def clip_to_outline(inside: Pt, outside: Pt, outline: QPainterPath, origin: Pt) -> Pt:
