@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +244,7 @@ def _build(
     story += [PageBreak(), sec.Heading("Node records", styles.h1, [("Node records", "nodes", 0)])]
     # Node sections are made when layout reaches them (see Expand): peak memory stays flat.
     story += [
-        Expand(lambda i=i, node=node: sec.node_section(ctx, i, node, report(i)))
+        Expand(partial(sec.node_section, ctx, i, node, report(i)))
         for i, node in enumerate(doc.nodes, start=1)
     ]
     roles_wide = len(doc.roles) > 7

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from reportlab.lib.colors import HexColor
@@ -542,5 +543,5 @@ def audit_trail(ctx: Ctx) -> list[Flowable]:
 
     # Each chunk's rows are made when layout reaches it, so 100,000 events never sit in memory
     # as table cells all at once.
-    out += [Expand(lambda start=start: chunk_table(start)) for start in range(0, len(d.audit), CHUNK_ROWS)]
+    out += [Expand(partial(chunk_table, start)) for start in range(0, len(d.audit), CHUNK_ROWS)]
     return out
