@@ -51,6 +51,19 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     return con
 
 
+def _write_error(err: Exception, tmp: Path, target: Path) -> DocumentFileError:
+    """One sentence about writing ``target`` (through the temp file ``tmp``) that failed."""
+    if isinstance(err, DocumentFileError):
+        # The user chose ``target``; the temp file's name would mean nothing to them.
+        return type(err)(str(err).replace(tmp.name, target.name))
+    if isinstance(err, sqlite3.Error):
+        return _disk_error(target, err)
+    assert isinstance(err, OSError)
+    if err.errno == 28:
+        return DocumentFileError(f"The disk is full; '{target.name}' was not written.")
+    return DocumentFileError(f"'{target.name}' could not be written: {err.strerror or err}.")
+
+
 def _disk_error(path: Path, err: sqlite3.Error) -> DocumentFileError:
     text = str(err)
     if "full" in text:
@@ -117,15 +130,8 @@ class DocumentFile:
             finally:
                 new.close()
             commit_file(tmp, target)
-        except DocumentFileError as err:
-            # The user chose ``target``; the temp file's name would mean nothing to them.
-            raise type(err)(str(err).replace(tmp.name, target.name)) from None
-        except sqlite3.Error as err:
-            raise _disk_error(target, err) from None
-        except OSError as err:
-            if getattr(err, "errno", None) == 28:
-                raise DocumentFileError(f"The disk is full; '{target.name}' was not written.") from None
-            raise DocumentFileError(f"'{target.name}' could not be written: {err.strerror or err}.") from None
+        except (DocumentFileError, sqlite3.Error, OSError) as err:
+            raise _write_error(err, tmp, target) from None
         finally:
             for leftover in (tmp, Path(str(tmp) + "-journal")):
                 with suppress(OSError):
@@ -401,15 +407,8 @@ class DocumentFile:
             finally:
                 dest.close()
             commit_file(tmp, target)
-        except DocumentFileError as err:
-            # The user chose ``target``; the temp file's name would mean nothing to them.
-            raise type(err)(str(err).replace(tmp.name, target.name)) from None
-        except sqlite3.Error as err:
-            raise _disk_error(target, err) from None
-        except OSError as err:
-            if getattr(err, "errno", None) == 28:
-                raise DocumentFileError(f"The disk is full; '{target.name}' was not written.") from None
-            raise DocumentFileError(f"'{target.name}' could not be written: {err.strerror or err}.") from None
+        except (DocumentFileError, sqlite3.Error, OSError) as err:
+            raise _write_error(err, tmp, target) from None
         finally:
             with suppress(OSError):
                 tmp.unlink()
