@@ -2,6 +2,10 @@
 (``.sop`` documents and ``.zip`` audit packages), save, save as, revert, close with the
 unsaved-changes prompt, recent files, autosave after editing stops, and crash recovery.
 
+A ``.sop`` larger than ``BACKGROUND_OPEN_BYTES`` is read on a worker thread (``OpenWorker``)
+behind a busy, window-modal progress dialog, so the window keeps painting; it is installed on
+the GUI thread as a small one is.
+
 Every file error is shown as one sentence and never loses the open document: the workspace is
 only replaced after the new one opened successfully."""
 
@@ -12,7 +16,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +34,7 @@ from sopdesigner.editing.session import default_actor
 from sopdesigner.errors import SopError
 from sopdesigner.storage.settings import load_settings, save_settings
 from sopdesigner.storage.workspace import RecoveryInfo, Workspace
+from sopdesigner.ui.open_worker import OpenWorker
 
 if TYPE_CHECKING:
     from sopdesigner.ui.main_window import MainWindow
@@ -37,6 +43,10 @@ _log = logging.getLogger(__name__)
 
 OPEN_FILTER = "SOP documents (*.sop);;Audit packages (*.zip);;diagram.json (*.json);;All files (*)"
 SAVE_FILTER = "SOP documents (*.sop)"
+
+#: Files from this size on are read on a worker thread. A 2,000-node document is ~16 MB and
+#: takes ~0.3 s to read; small files keep the synchronous open, which callers rely on.
+BACKGROUND_OPEN_BYTES = 2 * 1024 * 1024
 
 
 def error_sentence(err: BaseException) -> str:
@@ -48,9 +58,17 @@ def error_sentence(err: BaseException) -> str:
 
 
 class FileFlows(QObject):
+    #: A background open ended: True when its document was installed (False: it failed, was
+    #: cancelled, or the user kept the current document).
+    opened = Signal(bool)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        #: The background open in progress (None when no open is pending).
+        self.open_worker: OpenWorker | None = None
+        self.open_progress: QProgressDialog | None = None
+        self._gc_was_enabled = False
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setObjectName("autosave_timer")
         self.autosave_timer.setSingleShot(True)
@@ -101,24 +119,41 @@ class FileFlows(QObject):
         if path:
             self.open_path(path)
 
+    @property
+    def open_in_progress(self) -> bool:
+        return self.open_worker is not None
+
     def open_path(self, path: str | Path) -> bool:
         """Open a document (see ``_open_path``) with the cyclic GC paused from reading the file
         until the window has frozen the new document: it would otherwise run full passes over
-        the freshly loaded objects (about a second at 5,000 nodes)."""
+        the freshly loaded objects (about a second at 5,000 nodes).
+
+        A large ``.sop`` is read in the background: True then means the open started, and
+        ``opened(bool)`` reports how it ended."""
+        p = Path(path)
+        if self.window.workspace is not None and self.window.workspace.path == p.resolve():
+            return True  # already open
+        if self._reads_in_background(p):
+            return self._start_background_open(p)
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._open_path(path)
+            return self._open_path(p)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
-    def _open_path(self, path: str | Path) -> bool:
+    def _reads_in_background(self, p: Path) -> bool:
+        if p.suffix.lower() in (".zip", ".json"):
+            return False
+        try:
+            return p.stat().st_size >= BACKGROUND_OPEN_BYTES
+        except OSError:
+            return False  # the synchronous open reports it in its own words
+
+    def _open_path(self, p: Path) -> bool:
         """Open a ``.sop`` (or import a ``.zip`` audit package or a ``diagram.json``). False if
         refused or cancelled."""
-        p = Path(path)
-        if self.window.workspace is not None and self.window.workspace.path == p.resolve():
-            return True  # already open
         imported = p.suffix.lower() in (".zip", ".json")
         try:
             if imported:
@@ -128,13 +163,84 @@ class FileFlows(QObject):
         except (SopError, OSError) as err:
             self.show_error("Cannot open", err)
             return False
+        return self._install_opened(ws, modified=imported)
+
+    def _install_opened(self, ws: Workspace, *, modified: bool = False) -> bool:
+        """Ask to close the current document, then show ``ws`` (closed if the user cancels)."""
         if not self.close_document():
             ws.close()
             return False
-        self.window.install_workspace(ws, modified=imported)
+        self.window.install_workspace(ws, modified=modified)
         if ws.path is not None:
             self.remember_recent(ws.path)
         return True
+
+    # ---- background open ------------------------------------------------------------------
+    def _start_background_open(self, p: Path) -> bool:
+        if self.open_worker is not None:
+            self.window.show_status("Another document is still being opened.")
+            return False
+        worker = OpenWorker(p)
+        progress = QProgressDialog(f"Opening {p.name}…", "Cancel", 0, 0, self.window)
+        progress.setObjectName("open_progress")
+        progress.setWindowTitle("Open")
+        # Window-modal: the old document cannot be edited while the new one is read.
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+        progress.setValue(0)  # starts the minimum-duration timer; without it the dialog never shows
+        progress.canceled.connect(self._cancel_background_open)
+        worker.finished.connect(self._background_open_finished)
+        self.open_worker, self.open_progress = worker, progress
+        # Paused until the document is installed and frozen, as in the synchronous open; the
+        # worker's load sees it paused and leaves it so.
+        self._gc_was_enabled = gc.isenabled()
+        gc.disable()
+        worker.start()
+        return True
+
+    def _end_background_open(self) -> OpenWorker | None:
+        """Forget the pending open and close its progress dialog; the GC is the caller's."""
+        worker, self.open_worker = self.open_worker, None
+        progress, self.open_progress = self.open_progress, None
+        if progress is not None:
+            progress.canceled.disconnect(self._cancel_background_open)
+            progress.reset()
+            progress.deleteLater()
+        return worker
+
+    def _restore_gc(self) -> None:
+        if self._gc_was_enabled:
+            gc.enable()
+
+    def _cancel_background_open(self) -> None:
+        """Cancel abandons the open: the worker cannot be interrupted mid-read, so its result is
+        closed by the worker's reaper when it arrives."""
+        worker = self._end_background_open()
+        if worker is None:
+            return
+        worker.abandoned = True
+        self._restore_gc()
+        self.window.show_status(f"Stopped opening {worker.path.name}.")
+        self.opened.emit(False)
+
+    def _background_open_finished(self) -> None:
+        worker = self.sender()
+        if worker is not self.open_worker or not isinstance(worker, OpenWorker):
+            return  # cancelled: the reaper closes whatever it read
+        # The dialog goes first: the error or the close prompt must not sit behind it.
+        self._end_background_open()
+        # Paused again in case the read re-enabled it; kept so through the install.
+        gc.disable()
+        try:
+            if worker.error is not None:
+                self.show_error("Cannot open", worker.error)
+                ok = False
+            else:
+                ws = worker.take()
+                ok = ws is not None and self._install_opened(ws)
+        finally:
+            self._restore_gc()
+        self.opened.emit(ok)
 
     def _import_package(self, path: Path) -> Workspace:
         """A new unsaved document from a verified audit package (or a diagram.json), its

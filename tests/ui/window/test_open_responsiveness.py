@@ -1,0 +1,135 @@
+"""Opening a large ``.sop`` never freezes the window: the real ``window.open_path`` reads a
+2,000-node document (~16 MB, above ``BACKGROUND_OPEN_BYTES``) on a worker thread while a 50 ms
+heartbeat QTimer keeps firing on the GUI thread; errors, Cancel on the progress dialog and
+Cancel on the close prompt all keep the previous document and close what the worker read.
+
+The bound on a heartbeat gap (1.5 s) is generous on purpose: it is 30 missed beats, far beyond
+scheduling noise on a slow shared machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox, QPushButton
+
+from benchmarks.generate import evidence_blobs, generate_document
+from sopdesigner.storage.document_file import DocumentFile
+from sopdesigner.ui import files, open_worker
+from tests.factories import make_document
+from tests.ui.test_responsiveness import Heartbeat
+
+NODES = 2000
+MAX_GAP_S = 1.5
+WAIT_MS = 300_000
+
+
+@pytest.fixture(scope="module")
+def large_sop(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("large") / "large.sop"
+    doc = generate_document(NODES)
+    DocumentFile.create(path, doc, blobs=evidence_blobs(doc)).close()
+    assert path.stat().st_size >= files.BACKGROUND_OPEN_BYTES
+    return path
+
+
+def _current(window):
+    """A modified document in the window: opening another one must ask to close it first."""
+    window.new_from_document(make_document())
+    return window.controller.document
+
+
+def _wait_reaped(qtbot) -> None:
+    qtbot.waitUntil(lambda: not open_worker._running, timeout=WAIT_MS)
+
+
+def test_large_open_runs_in_background_and_keeps_the_loop_turning(window, answers, large_sop, qtbot):
+    old = _current(window)
+    heart = Heartbeat()
+    heart.start()
+    with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS) as blocker:
+        assert window.open_path(large_sop)
+        # Returned before reading: the old document is still shown behind a modal dialog.
+        assert window.files.open_in_progress
+        assert window.controller.document is old
+        progress = window.files.open_progress
+        assert progress is not None and progress.labelText() == "Opening large.sop…"
+        assert progress.isModal() or progress.windowModality().name == "WindowModal"
+    heart.stop()
+
+    assert blocker.args == [True]
+    assert not window.files.open_in_progress and window.files.open_progress is None
+    assert len(window.controller.document.nodes) == NODES
+    assert window.workspace.path == large_sop.resolve()
+    assert not window.isWindowModified()
+    assert answers.asked and "Save the changes" in answers.asked[-1]  # the close prompt came
+    assert heart.worst_gap < MAX_GAP_S, f"the window froze for {heart.worst_gap:.2f} s"
+    _wait_reaped(qtbot)
+    # The opened file is the window's, not closed by the reaper: it can still read evidence.
+    node = next(n for n in window.controller.document.nodes if n.evidence)
+    sha = node.evidence[0].sha256
+    assert hashlib.sha256(b"".join(window.workspace.iter_blob(sha))).hexdigest() == sha
+
+
+def test_unreadable_large_file_gives_one_sentence_and_keeps_the_document(window, answers, tmp_path, qtbot):
+    old = _current(window)
+    junk = bytes(range(256)) * (files.BACKGROUND_OPEN_BYTES // 256 + 1)
+    big = tmp_path / "big" / "broken.sop"
+    small = tmp_path / "small" / "broken.sop"
+    for path, size in ((big, len(junk)), (small, 4096)):
+        path.parent.mkdir()
+        path.write_bytes(junk[:size])
+    # The small copy takes the synchronous path: the background one must say the same.
+    assert window.open_path(small) is False
+    assert len(answers.warnings) == 1
+    with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS) as blocker:
+        assert window.open_path(big)
+    assert blocker.args == [False]
+    assert len(answers.warnings) == 2
+    sentence = answers.warnings[1]
+    assert sentence == answers.warnings[0]
+    assert "broken.sop" in sentence and sentence.endswith(".") and "\n" not in sentence
+    assert window.controller.document is old
+    assert window.isWindowModified()
+    _wait_reaped(qtbot)
+
+
+def test_cancel_on_the_progress_dialog_abandons_the_open(window, answers, large_sop, qtbot):
+    old = _current(window)
+    with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS) as blocker:
+        assert window.open_path(large_sop)
+        worker = window.files.open_worker
+        cancel = window.files.open_progress.findChild(QPushButton)
+        assert cancel is not None and cancel.text() == "Cancel"
+        cancel.click()
+    assert blocker.args == [False]
+    assert not window.files.open_in_progress
+    _wait_reaped(qtbot)
+    # The worker did read the file, and the reaper closed it instead of installing it.
+    assert worker.error is None and worker.workspace is None
+    assert window.controller.document is old
+    assert not any("Save the changes" in q for q in answers.asked)
+    # Nothing was left locked or half-open: the same file opens normally afterwards.
+    with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS) as blocker:
+        assert window.open_path(large_sop)
+    assert blocker.args == [True]
+    assert len(window.controller.document.nodes) == NODES
+
+
+def test_cancel_on_the_close_prompt_keeps_the_current_document(window, answers, large_sop, qtbot):
+    old = _current(window)
+    answers.question = QMessageBox.StandardButton.Cancel
+    with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS) as blocker:
+        assert window.open_path(large_sop)
+    assert blocker.args == [False]
+    assert answers.asked and "Save the changes" in answers.asked[-1]
+    assert window.controller.document is old
+    assert window.isWindowModified()
+    _wait_reaped(qtbot)
+    # The read workspace was closed, not leaked: opening it for real works.
+    answers.question = QMessageBox.StandardButton.Discard
+    with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS) as blocker:
+        assert window.open_path(large_sop)
+    assert blocker.args == [True]
