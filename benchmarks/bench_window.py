@@ -98,6 +98,9 @@ def bench_open(sizes: list[int]) -> None:
             for _ in range(ROUNDS):
                 t0 = time.perf_counter()
                 assert window.open_path(path)
+                while window.files.open_in_progress:  # large files are read in a worker
+                    app.processEvents()
+                    time.sleep(0.001)
                 app.processEvents()
                 window.view.fit_to_window()
                 window.view.viewport().repaint()

@@ -112,6 +112,9 @@ def product(window: Any, path: Path) -> tuple[dict[str, float], dict[str, Any]]:
     for _ in range(3):
         t0 = time.perf_counter()
         assert window.open_path(path)
+        while window.files.open_in_progress:  # large files are read in a worker
+            app.processEvents()
+            time.sleep(0.001)
         app.processEvents()  # the queued fit-to-window
         window.view.viewport().repaint()
         times.append((time.perf_counter() - t0) * 1000)
