@@ -144,6 +144,7 @@ class ExportFlows(QObject):
         progress.setWindowTitle("Export")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
+        progress.setValue(0)  # starts the dialog's show timer; without a value it waits for the first progress
         progress.canceled.connect(worker.stop.set)
         worker.progressed.connect(
             lambda done, total: (
