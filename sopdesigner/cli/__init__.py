@@ -3,7 +3,7 @@
 Each group of commands lives in its own module exposing ``register(subparsers)``; a command
 handler takes the parsed ``args`` and returns the exit code. Errors a user can cause are
 ``SopError``s: printed as one sentence on stderr, exit 2. Commands that need no window never
-import PySide6 (the GUI and image exports import ``sopdesigner.ui`` lazily).
+load Qt (the GUI and image exports import ``sopdesigner.ui`` lazily).
 """
 
 from __future__ import annotations
