@@ -24,7 +24,8 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The parser and the names of its commands."""
     import importlib
 
     parser = argparse.ArgumentParser(
@@ -35,20 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sopdesigner {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue  # a command group not built yet
-        module.register(sub)
-    return parser
+        importlib.import_module(name).register(sub)
+    return parser, set(sub.choices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices) if parser._subparsers else set()  # type: ignore[union-attr]
+    parser, commands = build_parser()
     if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
         # ``sopdesigner`` or ``sopdesigner FILE``: the editor.
         if len(args_list) > 1:
