@@ -189,7 +189,9 @@ class FileFlows(QObject):
         progress.setMinimumDuration(300)
         progress.setValue(0)  # starts the minimum-duration timer; without it the dialog never shows
         progress.canceled.connect(self._cancel_background_open)
-        worker.finished.connect(self._background_open_finished)
+        # The worker is passed along rather than found with sender(): sender() is not reliable
+        # for a queued signal from a thread object that a reaper may already be deleting.
+        worker.finished.connect(lambda w=worker: self._background_open_finished(w))
         self.open_worker, self.open_progress = worker, progress
         # Paused until the document is installed and frozen, as in the synchronous open; the
         # worker's load sees it paused and leaves it so.
@@ -223,9 +225,8 @@ class FileFlows(QObject):
         self.window.show_status(f"Stopped opening {worker.path.name}.")
         self.opened.emit(False)
 
-    def _background_open_finished(self) -> None:
-        worker = self.sender()
-        if worker is not self.open_worker or not isinstance(worker, OpenWorker):
+    def _background_open_finished(self, worker: OpenWorker) -> None:
+        if worker is not self.open_worker:
             return  # cancelled: the reaper closes whatever it read
         # The dialog goes first: the error or the close prompt must not sit behind it.
         self._end_background_open()
