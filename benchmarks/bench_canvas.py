@@ -26,10 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsScene, QGraphicsView
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
 
+from benchmarks.floors import FloorItem
 from benchmarks.generate import generate_document
 from sopdesigner.model.geometry import NODE_SIZES
 from sopdesigner.ui.canvas.scene import DiagramScene
@@ -39,30 +40,6 @@ from sopdesigner.ui.controller import DocumentController
 
 VIEW_W, VIEW_H = 1600, 1000
 DRAG_STEPS = 60
-
-
-class FloorItem(QGraphicsItem):
-    """The floor: the least a node item can do (outline + title), movable by Qt itself."""
-
-    def __init__(self, w: float, h: float, title: str):
-        super().__init__()
-        self._rect = QRectF(-w / 2, -h / 2, w, h)
-        self._title = title
-        self._pen = QPen(QColor("#52606D"), 2)
-        self._brush = QBrush(QColor("#FFFFFF"))
-        self.setFlags(
-            QGraphicsItem.GraphicsItemFlag.ItemIsMovable | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-        )
-
-    def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 2)
-
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        painter.setPen(self._pen)
-        painter.setBrush(self._brush)
-        painter.drawRoundedRect(self._rect, 8, 8)
-        if option.levelOfDetailFromTransform(painter.worldTransform()) >= 0.5:
-            painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self._title)
 
 
 def median_ms(fn: Callable[[], None], rounds: int) -> float:

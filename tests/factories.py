@@ -89,3 +89,25 @@ def make_document() -> Document:
         Edge(id="e6", source="decide", target="validate", label="revise", kind=EdgeKind.REWORK),
     ]
     return Document(id="doc-test", title="Test SOP", roles=roles, lanes=lanes, nodes=nodes, edges=edges)
+
+
+def chain_document(n: int) -> Document:
+    """``n`` steps in one lane, left to right, each connected to the next."""
+    nodes = [
+        Node(
+            id=f"n{i}",
+            kind=NodeKind.STEP,
+            title=f"Step {i}",
+            lane="lane-a",
+            position=Point(x=120 + 260 * i, y=80),
+        )
+        for i in range(n)
+    ]
+    edges = [Edge(id=f"e{i}", source=f"n{i}", target=f"n{i + 1}") for i in range(n - 1)]
+    return Document(
+        id="chain",
+        roles=[Role(id="a", name="A")],
+        lanes=[Lane(id="lane-a", role="a")],
+        nodes=nodes,
+        edges=edges,
+    )

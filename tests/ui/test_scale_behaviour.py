@@ -10,7 +10,7 @@ import gc
 import pytest
 from PySide6.QtCore import QPointF, QRectF
 
-from sopdesigner.model import Decision, Document, Edge, Lane, Node, NodeKind, Point, Role
+from sopdesigner.model import Decision, Document
 from sopdesigner.ops import RemoveItems, SetItemDone, SignNode
 from sopdesigner.ops.nodes import SetNodeFields
 from sopdesigner.ui.canvas import edge_item
@@ -22,7 +22,7 @@ from sopdesigner.ui.controller import DocumentController
 from sopdesigner.ui.records.context import RecordsContext
 from sopdesigner.ui.records.progress import ProgressTally, progress_summary
 from sopdesigner.ui.records.review_panel import ReviewPanel
-from tests.factories import make_document
+from tests.factories import chain_document, make_document
 
 
 @pytest.fixture(autouse=True)
@@ -35,25 +35,7 @@ def _collect_after(qapp):
     gc.collect()
 
 
-def _chain(n: int) -> Document:
-    nodes = [
-        Node(
-            id=f"n{i}",
-            kind=NodeKind.STEP,
-            title=f"Step {i}",
-            lane="lane-a",
-            position=Point(x=120 + 260 * i, y=80),
-        )
-        for i in range(n)
-    ]
-    edges = [Edge(id=f"e{i}", source=f"n{i}", target=f"n{i + 1}") for i in range(n - 1)]
-    return Document(
-        id="chain",
-        roles=[Role(id="a", name="A")],
-        lanes=[Lane(id="lane-a", role="a")],
-        nodes=nodes,
-        edges=edges,
-    )
+_chain = chain_document
 
 
 def _scene(qtbot, doc: Document) -> tuple[DiagramScene, DiagramView]:

@@ -6,32 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 
-from sopdesigner.model import Document, Edge, Lane, Node, NodeKind, Point, Role
 from sopdesigner.ui.canvas import edge_item
 from sopdesigner.ui.canvas.scene import DiagramScene
 from sopdesigner.ui.canvas.style import LIGHT
 from sopdesigner.ui.controller import DocumentController
+from tests.factories import chain_document
 
-
-def _chain(n: int) -> Document:
-    nodes = [
-        Node(
-            id=f"n{i}",
-            kind=NodeKind.STEP,
-            title=f"Step {i}",
-            lane="lane-a",
-            position=Point(x=120 + 260 * i, y=80),
-        )
-        for i in range(n)
-    ]
-    edges = [Edge(id=f"e{i}", source=f"n{i}", target=f"n{i + 1}") for i in range(n - 1)]
-    return Document(
-        id="chain",
-        roles=[Role(id="a", name="A")],
-        lanes=[Lane(id="lane-a", role="a")],
-        nodes=nodes,
-        edges=edges,
-    )
+_chain = chain_document
 
 
 def test_small_area_queries_touch_few_edges(qapp, monkeypatch):
