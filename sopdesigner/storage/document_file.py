@@ -208,9 +208,17 @@ class DocumentFile:
         """The document with its audit trail. The cyclic GC is paused while thousands of model
         objects are built (it dominates bulk loads) and their survivors are frozen afterwards."""
         try:
-            row = self._con.execute("SELECT body FROM document WHERE id = 1").fetchone()
-            events = [r[0] for r in self._con.execute("SELECT event FROM audit ORDER BY seq")]
+            # One read transaction: another process saving between the two reads would pair an
+            # old body with a newer audit trail, and a save built on that would pass the chain
+            # check while silently dropping the other process's change.
+            self._con.execute("BEGIN")
+            try:
+                row = self._con.execute("SELECT body FROM document WHERE id = 1").fetchone()
+                events = [r[0] for r in self._con.execute("SELECT event FROM audit ORDER BY seq")]
+            finally:
+                self._con.execute("COMMIT")
         except (sqlite3.Error, UnicodeDecodeError) as err:
+            self._rollback()
             raise DamagedDocumentError(f"'{self.path.name}' cannot be read ({err}).") from None
         if row is None:
             raise DamagedDocumentError(f"'{self.path.name}' is damaged: it has no document record.")

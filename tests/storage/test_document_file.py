@@ -242,3 +242,59 @@ def test_cancelled_blob_store_leaves_nothing(saved, tmp_path):
     con = sqlite3.connect(saved)
     assert con.execute("SELECT COUNT(*) FROM blob_chunks").fetchone()[0] == 0
     con.close()
+
+
+class _PausingConnection:
+    """A connection that runs ``between`` right after the document body is read, the moment
+    another process's save would do the most harm to a load (CI hit this by chance once)."""
+
+    def __init__(self, con, between):
+        self._con, self._between = con, between
+
+    def execute(self, sql, *args):
+        cursor = self._con.execute(sql, *args)
+        if sql.startswith("SELECT body") and self._between:
+            between, self._between = self._between, None
+            between()
+        return cursor
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def test_a_save_landing_mid_load_is_never_silently_dropped(saved):
+    """Another writer saves between our read of the body and of the audit trail: our load must
+    see one consistent state, so our own later save is refused as stale, not a lost update."""
+    import threading
+
+    def other_writer():
+        with DocumentFile.open(saved) as f:
+            theirs = f.load()
+            EditSession(theirs, "other job").apply(SetItemDone("validate", "metrics", True))
+            f.save(theirs)
+
+    def race():
+        writer = threading.Thread(target=other_writer)
+        writer.start()
+        # Long enough for the other save to land if our read does not hold it off.
+        writer.join(timeout=2.0)
+        threads.append(writer)
+
+    threads: list[threading.Thread] = []
+    ours = DocumentFile.open(saved)
+    try:
+        ours._con = _PausingConnection(ours._con, race)
+        mine = ours.load()
+        seen_other = any(e.actor == "other job" for e in mine.audit)
+        assert mine.node("validate").checklist[0].done == seen_other  # body and trail agree
+        EditSession(mine, "this job").apply(SetItemDone("risk", "privacy", True))
+        try:
+            ours.save(mine)
+        except DocumentFileError as err:
+            assert "does not match" in str(err)
+    finally:
+        ours.close()
+        for t in threads:
+            t.join()
+    final = DocumentFile.open(saved).load()
+    assert final.node("validate").checklist[0].done, "the other job's tick was lost"
