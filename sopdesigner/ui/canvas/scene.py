@@ -278,6 +278,9 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
     def lane_item(self, lane_id: str) -> LaneItem | None:
         return self._lanes.get(lane_id)
 
+    def node_count(self) -> int:
+        return len(self._nodes)
+
     def node_items(self) -> list[NodeItem]:
         return list(self._nodes.values())
 

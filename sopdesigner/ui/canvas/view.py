@@ -7,10 +7,13 @@ Tuned for large diagrams: minimal viewport updates, antialiasing, no background 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from sopdesigner.ui.canvas.after_frame import AfterFrame
 from sopdesigner.ui.canvas.node_item import LOD_TEXT
 from sopdesigner.ui.canvas.scene import DiagramScene
 
@@ -19,6 +22,9 @@ MIN_ZOOM = 0.05
 ANTIALIAS_ZOOM = 0.4
 MAX_ZOOM = 6.0
 STEP = 1.25
+#: From this many nodes a newly shown document paints before its follow-up work (validation,
+#: audit table, progress tally) runs; below it that work takes a few ms and runs at once.
+DEFER_FROM_NODES = 500
 
 
 class DiagramView(QGraphicsView):
@@ -41,6 +47,23 @@ class DiagramView(QGraphicsView):
         self._pan_from: QPointF | None = None
         self.zoom_changed.connect(self._zoom_quality)
         self._zoom_quality(self.zoom())
+        self._after_frame = AfterFrame(self.viewport())
+
+    def after_next_frame(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the diagram has painted, when the shown document is large and the
+        view visible (opening paints first); otherwise at once."""
+        if self.isVisible() and self.diagram_scene().node_count() >= DEFER_FROM_NODES:
+            self._after_frame.call(fn)
+        else:
+            fn()
+
+    def run_deferred(self) -> None:
+        """Run the work still waiting for the next frame now."""
+        self._after_frame.flush()
+
+    @property
+    def deferred_pending(self) -> int:
+        return self._after_frame.pending
 
     def _zoom_quality(self, zoom: float) -> None:
         self.setRenderHint(QPainter.RenderHint.Antialiasing, zoom >= ANTIALIAS_ZOOM)

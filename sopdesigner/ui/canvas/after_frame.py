@@ -1,0 +1,73 @@
+"""``AfterFrame``: work that waits until a widget has painted its next frame.
+
+Opening a large document must show the diagram first; what only fills panels (validation,
+the audit table, the progress tally) follows the first paint. Each queued task then runs in
+its own event-loop turn, so the window stays responsive between them. If no paint comes
+(a minimised window), a fallback timer runs the queue anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+#: Run the queue this long after the first task was queued even if nothing painted.
+FALLBACK_MS = 1500
+
+
+class AfterFrame(QObject):
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._tasks: list[Callable[[], None]] = []
+        self._scheduled = False
+        widget.installEventFilter(self)
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.setInterval(FALLBACK_MS)
+        self._fallback.timeout.connect(self._schedule)
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    def call(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` after the widget's next paint."""
+        self._tasks.append(fn)
+        if not self._fallback.isActive():
+            self._fallback.start()
+
+    def flush(self) -> None:
+        """Run every queued task now (someone needs their results before the next frame)."""
+        while self._tasks:
+            self._run_one()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The filter sees the paint event before the widget handles it; a zero timer posted
+        # now runs once this paint has been done.
+        if event.type() == QEvent.Type.Paint and self._tasks:
+            self._schedule()
+        return False
+
+    def _schedule(self) -> None:
+        if not self._scheduled and self._tasks:
+            self._scheduled = True
+            QTimer.singleShot(0, self._next)
+
+    def _next(self) -> None:
+        self._scheduled = False
+        try:
+            self._run_one()
+        finally:
+            # One task per event-loop turn, so input and paints get in between; a task that
+            # raised does not drop the ones queued after it.
+            if self._tasks:
+                self._schedule()
+            else:
+                self._fallback.stop()
+
+    def _run_one(self) -> None:
+        if self._tasks:
+            self._tasks.pop(0)()
