@@ -303,7 +303,11 @@ class MainWindow(WindowCommands, QMainWindow):
             self.scene.set_controller(self.controller)
             self._show_canvas()
             QTimer.singleShot(0, self.view.fit_to_window)
-            self.run_validation()
+            # A large document paints first and is checked right after (issue 7).
+            self.problems = None
+            self.problems_button.setText("Checking…")
+            self.problems_panel.set_checking()
+            self.view.after_next_frame(self.run_validation)
         self.properties_panel.set_controller(self.controller)
         self._selection_changed([], [])
         self.update_modified()

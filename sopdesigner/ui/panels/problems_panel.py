@@ -96,6 +96,12 @@ class ProblemsPanel(QWidget):
             self.list.addItem(item)
         self.summary.setText(summary_text(self.problems))
 
+    def set_checking(self) -> None:
+        """A new document is shown and its validation has not run yet."""
+        self.list.clear()
+        self.problems = []
+        self.summary.setText("Checking…")
+
     def _activate(self, item: QListWidgetItem) -> None:
         nodes, edges = item.data(Qt.ItemDataRole.UserRole)
         if nodes or edges:
