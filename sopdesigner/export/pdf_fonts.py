@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from itertools import repeat
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -50,9 +51,8 @@ def _measured_font_class() -> type:
                 text = text.decode(encoding or "utf8")
             units = self._units.get(text)
             if units is None:
-                g = self.face.charWidths.get
-                dw = self.face.defaultWidth
-                units = sum(g(ord(u), dw) for u in text)
+                # map() keeps the per-character loop in C: most strings are measured once.
+                units = sum(map(self.face.charWidths.get, map(ord, text), repeat(self.face.defaultWidth)))
                 if len(self._units) >= _WIDTH_CACHE_LIMIT:
                     self._units.clear()
                 self._units[text] = units
@@ -88,13 +88,33 @@ def register_fonts() -> frozenset[int]:
     return frozenset(regular & bold)
 
 
+_PLAIN_CACHE: dict[str, str] = {}
+_PLAIN_CACHE_LIMIT = 50_000
+_PLAIN_CACHE_MAX_LEN = 300  # long texts are rare and seldom repeated
+
+
 def plain_text(value: object) -> str:
     """User text safe to draw with the bundled font (no markup handling: canvas drawing)."""
     text = "" if value is None else str(value)
     if text.isascii() and text.isprintable():
         return text  # the common case: nothing to normalise, drop or replace
-    text = unicodedata.normalize("NFC", text)
+    # Names, em dashes and glyphs repeat across thousands of table rows: clean each once.
+    hit = _PLAIN_CACHE.get(text)
+    if hit is not None:
+        return hit
+    clean = _clean(text)
+    if len(text) <= _PLAIN_CACHE_MAX_LEN:
+        if len(_PLAIN_CACHE) >= _PLAIN_CACHE_LIMIT:
+            _PLAIN_CACHE.clear()
+        _PLAIN_CACHE[text] = clean
+    return clean
+
+
+def _clean(text: str) -> str:
     covered = register_fonts()
+    if text.isprintable() and covered.issuperset(map(ord, text)) and unicodedata.is_normalized("NFC", text):
+        return text  # every character drawable as it is (checked in C, no per-character loop)
+    text = unicodedata.normalize("NFC", text)
     out: list[str] = []
     for ch in text:
         code = ord(ch)

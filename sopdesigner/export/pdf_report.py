@@ -99,6 +99,7 @@ def _build(
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
     from sopdesigner.export import pdf_sections as sec
+    from sopdesigner.export.pdf_audit import audit_trail
     from sopdesigner.export.pdf_diagram import diagram_flowables
     from sopdesigner.export.pdf_fonts import REGULAR, plain_text
     from sopdesigner.export.pdf_styles import Expand, expand_placeholders, make_styles
@@ -219,7 +220,7 @@ def _build(
         if cancel is not None and cancel():
             raise _Cancelled
 
-    ctx = sec.Ctx(doc, styles, pw, lw, ph, exported_at, statuses, problems, check)
+    ctx = sec.Ctx(doc, styles, pw, lw, ph, exported_at, statuses, problems, check, wide_height=lh)
 
     def report(done: int) -> Callable[[], None]:
         def tick() -> None:
@@ -251,12 +252,12 @@ def _build(
     if roles_wide:
         story += [NextPageTemplate("landscape")]
     story += [PageBreak()]
-    story += sec.role_matrix(ctx, lw if roles_wide else pw)
+    story += sec.role_matrix(ctx, lw if roles_wide else pw, lh if roles_wide else ph)
     story += sec.problems_section(ctx)
     if not roles_wide:
         story += [NextPageTemplate("landscape")]
     story += [PageBreak()]
-    story += sec.audit_trail(ctx)
+    story += audit_trail(ctx)
     template.build(story, canvasmaker=ReportCanvas)
     if progress is not None:
         progress(total, total)

@@ -7,30 +7,27 @@ cancel a chance while the pages are laid out. Every user value goes through ``P`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
-from sopdesigner.export.pdf_fonts import BOLD, para_text
+from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text, plain_text
+from sopdesigner.export.pdf_grid import Cell, Grid, Row, cell, header_row, list_grid
 from sopdesigner.export.pdf_styles import (
-    CELL_LEADING,
-    CELL_SIZE,
     HEAD_FILL,
+    INK,
     MUTED,
-    C,
-    Expand,
     M,
     P,
     Styles,
     grid_table,
     key_value_table,
 )
+from sopdesigner.export.pdf_text import TextBlock
 from sopdesigner.model.display import human_size
 from sopdesigner.model.document import Document, Node, SignOff
 from sopdesigner.model.enums import NodeKind, Status
@@ -44,7 +41,10 @@ KIND_LABELS = {
     NodeKind.END: "End",
     NodeKind.NOTE: "Note",
 }
-CHUNK_ROWS = 45  # long tables are split into chunks: reportlab's table splitting is quadratic
+CHUNK_ROWS = 45  # long platypus tables are split into chunks: reportlab's table splitting is quadratic
+# The summary's columns but the last (Sign-offs takes the rest). Status fits its longest label,
+# "☑ Approved with conditions", on two lines.
+SUMMARY_WIDTHS = [22, 112, 52, 66, 84, 50, 48]
 
 
 class Heading(Paragraph):
@@ -79,7 +79,8 @@ class Ctx:
     exported_at: str
     statuses: dict[str, Status]
     problems: list[Any] | None
-    check: Callable[[], None] = lambda: None  # raises to cancel; called between long-table chunks
+    check: Callable[[], None] = lambda: None  # raises to cancel; called before each page of a long table
+    wide_height: float = 0.0  # landscape frame height
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -262,10 +263,12 @@ def summary(ctx: Ctx) -> list[Flowable]:
             counts[ctx.statuses[n.id]] = counts.get(ctx.statuses[n.id], 0) + 1
     tally = ", ".join(f"{STATUS_STYLES[st].glyph} {STATUS_STYLES[st].label}: {k}" for st, k in counts.items())
     out.append(P(f"{len(d.nodes)} nodes, {len(d.edges)} connections, {len(d.roles)} roles. {tally}", s.body))
-    head = ["#", "Node", "Kind", "Owner", "Status", "Checklist", "Evidence", "Sign-offs"]
-    w = [22, 112, 52, 66, 84, 50, 48, ctx.width - 434]
-    body: list[tuple[list, Status | None]] = []
-    for i, n in enumerate(d.nodes, start=1):
+    w = [*SUMMARY_WIDTHS, ctx.width - sum(SUMMARY_WIDTHS)]
+    head = header_row(["#", "Node", "Kind", "Owner", "Status", "Checklist", "Evidence", "Sign-offs"], w)
+    nodes = d.nodes
+
+    def row_at(i: int) -> Row:
+        n = nodes[i]
         done = sum(1 for item in n.checklist if item.done)
         active = active_signoffs(n)
         signed = "\n".join(
@@ -275,51 +278,113 @@ def summary(ctx: Ctx) -> list[Flowable]:
         if older:
             signed += f"\n(+{older} superseded)" if signed else f"({older} superseded)"
         status = ctx.statuses[n.id] if n.kind is not NodeKind.NOTE else None
-        row = [
-            str(i),
-            C(n.title, w[1], s.cell_bold),
-            KIND_LABELS[n.kind],
-            C(_owner(ctx, n), w[3], s.cell),
-            _status_text(status) if status is not None else "—",
-            f"{done}/{len(n.checklist)}" if n.checklist else "—",
-            str(len(n.evidence)),
-            C(signed or "—", w[7], s.cell),
-        ]
-        body.append((row, status))
-    for chunk in _chunks(body):
-        out.append(Tick(ctx.check))
-        extra = [
-            c for r, (_, st) in enumerate(chunk, start=1) if st is not None for c in _status_cmds(st, 4, r)
-        ]
-        out.append(grid_table([head] + [row for row, _ in chunk], w, extra=extra, bold_cols=[1]))
+        return Row(
+            [
+                cell(str(i + 1), w[0]),
+                cell(n.title, w[1], BOLD),
+                cell(KIND_LABELS[n.kind], w[2]),
+                cell(_owner(ctx, n), w[3]),
+                _status_grid_cell(status, w[4]) if status is not None else cell("—", w[4]),
+                cell(f"{done}/{len(n.checklist)}" if n.checklist else "—", w[5]),
+                cell(str(len(n.evidence)), w[6]),
+                cell(signed or "—", w[7]),
+            ]
+        )
+
+    out.append(Grid(w, len(nodes), row_at, page_h=ctx.height, header=head, on_draw=ctx.check))
     return out
 
 
+def _status_grid_cell(status: Status, width: float) -> Cell:
+    """A status in a grid: its label wraps inside the cell (never over the next column), on
+    its colour, in the text colour that reads on that colour."""
+    style = STATUS_STYLES[status]
+    colours = _STATUS_COLOURS.get(status)
+    if colours is None:
+        colours = _STATUS_COLOURS[status] = (HexColor(style.colour), HexColor(style.text_on))
+    return cell(_status_text(status), width, REGULAR, colours[1], colours[0])
+
+
+_STATUS_COLOURS: dict[Status, tuple[Color, Color]] = {}
+
+
 # -- one section per node ----------------------------------------------------------------------
+def _text_block(text: str, style: ParagraphStyle, outline: Sequence[tuple[str, str, int]] = ()) -> TextBlock:
+    """Plain text in a paragraph style's font, size, spacing and colour (no markup). Not kept
+    with the next flowable: platypus keeps a heading with what follows by measuring both in a
+    copy of the frame (a deep copy per heading, thousands in a long report); node sections use
+    ``_subheading``'s conditional page break instead."""
+    return TextBlock(
+        text,
+        style.fontName,
+        style.fontSize,
+        style.leading,
+        colour=style.textColor,
+        space_before=style.spaceBefore,
+        space_after=style.spaceAfter,
+        outline=outline,
+    )
+
+
+def _subheading(text: str, style: ParagraphStyle, following: float) -> list[Flowable]:
+    """A heading that starts a new page unless it and ``following`` points of what comes
+    after it (a table's header and first row) fit on this one."""
+    need = style.spaceBefore + style.leading + style.spaceAfter + following
+    return [CondPageBreak(need), _text_block(text, style)]
+
+
 def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> list[Flowable]:
     d, s = ctx.doc, ctx.styles
-    outline = [(f"{index}. {node.title}", f"node-{index}", 1)]
+    title = f"{index}. {plain_text(node.title)}"
     out: list[Flowable] = [
         CondPageBreak(ctx.height * 0.3),
         Tick(tick),
-        Heading(f"{index}. {para_text(node.title)}", s.h2, outline),
+        _text_block(title, s.h2, [(title, f"node-{index}", 1)]),
     ]
     status = ctx.statuses[node.id]
     required = ", ".join(d.role_name(r) for r in node.required_roles) or "None"
-    note = node.kind is NodeKind.NOTE
     w = ctx.width
-    widths = [90, w / 2 - 90, 80, w / 2 - 80]
+    widths = [96, w / 2 - 96, 80, w / 2 - 80]  # the labels fit one line
+
+    def label(text: str, width: float) -> Cell:
+        return cell(text, width, BOLD, fill=HEAD_FILL)
+
+    status_cell = (
+        cell("— (note)", widths[1]) if node.kind is NodeKind.NOTE else _status_grid_cell(status, widths[1])
+    )
     rows = [
-        ["Kind", KIND_LABELS[node.kind], "Owner (lane)", C(_owner(ctx, node), widths[3], s.cell)],
-        ["Status", "— (note)" if note else _status_text(status), "Review round", str(node.round)],
-        ["Approvals required", C(required, widths[1], s.cell), "Node id", C(node.id, widths[3], s.cell)],
+        Row(
+            [
+                label("Kind", widths[0]),
+                cell(KIND_LABELS[node.kind], widths[1]),
+                label("Owner (lane)", widths[2]),
+                cell(_owner(ctx, node), widths[3]),
+            ]
+        ),
+        Row(
+            [
+                label("Status", widths[0]),
+                status_cell,
+                label("Review round", widths[2]),
+                cell(str(node.round), widths[3]),
+            ]
+        ),
+        Row(
+            [
+                label("Approvals required", widths[0]),
+                cell(required, widths[1]),
+                label("Node id", widths[2]),
+                cell(node.id, widths[3]),
+            ]
+        ),
     ]
-    extra = [("BACKGROUND", (0, 0), (0, -1), HEAD_FILL), ("BACKGROUND", (2, 0), (2, -1), HEAD_FILL)]
-    if not note:
-        extra += _status_cmds(status, 1, 1)
-    out.append(grid_table(rows, widths, header=False, zebra=False, extra=extra, bold_cols=[0, 2]))
+    out.append(list_grid(widths, rows, page_h=ctx.height, zebra=False))
     out.append(Spacer(1, 4))
-    out.append(P(node.description, s.body) if node.description.strip() else M("No description.", s.small))
+    out.append(
+        _text_block(node.description, s.body)
+        if node.description.strip()
+        else _text_block("No description.", s.small)
+    )
     out += _checklist(ctx, node)
     out += _evidence(ctx, node)
     out += _signoffs(ctx, node)
@@ -328,112 +393,98 @@ def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> 
 
 def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
     s = ctx.styles
-    out: list[Flowable] = [M("Checklist", s.h3)]
     if not node.checklist:
-        return [*out, M("No checklist items.", s.small)]
+        return [*_subheading("Checklist", s.h3, s.small.leading), _text_block("No checklist items.", s.small)]
     w = [18, ctx.width - 278, 46, 110, 104]
-    head = ["", "Item", "Required", "Ticked by", "When (UTC)"]
+    head = header_row(["", "Item", "Required", "Ticked by", "When (UTC)"], w)
     rows = [
-        [
-            "☑" if item.done else "☐",
-            C(item.text, w[1], s.cell),
-            "Yes" if item.required else "No",
-            C(item.done_by or "—", w[3], s.cell),
-            stamp(item.done_at),
-        ]
+        Row(
+            [
+                cell("☑" if item.done else "☐", w[0], centre=True),
+                cell(item.text, w[1]),
+                cell("Yes" if item.required else "No", w[2]),
+                cell(item.done_by or "—", w[3]),
+                cell(stamp(item.done_at), w[4]),
+            ]
+        )
         for item in node.checklist
     ]
-    for chunk in _chunks(rows):
-        out.append(grid_table([head, *chunk], w, extra=[("ALIGN", (0, 0), (0, -1), "CENTER")]))
-    return out
+    return [
+        *_subheading("Checklist", s.h3, head.height + rows[0].height),
+        list_grid(w, rows, page_h=ctx.height, header=head, on_draw=ctx.check),
+    ]
 
 
 def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
     s = ctx.styles
-    out: list[Flowable] = [M("Evidence", s.h3)]
     if not node.evidence:
-        return [*out, M("No evidence attached.", s.small)]
+        return [
+            *_subheading("Evidence", s.h3, s.small.leading),
+            _text_block("No evidence attached.", s.small),
+        ]
     w = [ctx.width * f for f in (0.3, 0.3, 0.26, 0.14)]
-    head = ["File name", "Title", "Category", "Size"]
-    pairs = []
+    head = header_row(["File name", "Title", "Category", "Size"], w)
+    rows = []
     for ev in node.evidence:
         detail = f"SHA-256 {ev.sha256} · added by {ev.added_by or '—'} at {stamp(ev.added_at)}"
-        pairs.append(
-            [
+        rows.append(
+            Row(
                 [
-                    C(ev.filename, w[0], s.cell_bold),
-                    C(ev.title or "—", w[1], s.cell),
-                    C(ev.category or "—", w[2], s.cell),
-                    human_size(ev.size),
+                    cell(ev.filename, w[0], BOLD),
+                    cell(ev.title or "—", w[1]),
+                    cell(ev.category or "—", w[2]),
+                    cell(human_size(ev.size), w[3]),
                 ],
-                [C(detail, ctx.width, s.cell_muted), "", "", ""],
-            ]
+                detail=cell(detail, ctx.width, colour=MUTED),
+            )
         )
-    for chunk in _chunks(pairs, CHUNK_ROWS // 2):
-        rows = [head] + [row for pair in chunk for row in pair]
-        extra: list[tuple] = []
-        for r in range(1, len(rows), 2):
-            extra += [
-                ("FONT", (0, r), (0, r), BOLD, CELL_SIZE, CELL_LEADING),
-                ("SPAN", (0, r + 1), (-1, r + 1)),
-                ("TEXTCOLOR", (0, r + 1), (-1, r + 1), MUTED),
-            ]
-        out.append(grid_table(rows, w, zebra=False, extra=extra))
-    return out
+    return [
+        *_subheading("Evidence", s.h3, head.height + rows[0].height),
+        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check),
+    ]
 
 
 def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
     d, s = ctx.doc, ctx.styles
-    out: list[Flowable] = [M("Sign-offs", s.h3)]
     if not node.signoffs:
         wanted = (
             "awaiting " + ", ".join(d.role_name(r) for r in node.required_roles)
             if node.required_roles
             else ""
         )
-        return [*out, P(f"No sign-offs recorded{'; ' + wanted if wanted else ''}.", s.small)]
+        none = _text_block(f"No sign-offs recorded{'; ' + wanted if wanted else ''}.", s.small)
+        return [*_subheading("Sign-offs", s.h3, s.small.leading), none]
     w = [ctx.width * f for f in (0.27, 0.19, 0.2, 0.22, 0.12)]
-    head = ["Signer (printed name)", "Role", "Decision", "Time (UTC)", "State"]
-    pairs = []
+    head = header_row(["Signer (printed name)", "Role", "Decision", "Time (UTC)", "State"], w)
+    rows = []
     for x in node.signoffs:
         state = _signoff_state(node, x)
         active = state == "Active"
-        body = s.cell if active else s.cell_muted
+        ink = INK if active else MUTED
         detail = (
             f"Meaning: {x.meaning or '—'} · Comment: {x.comment or '—'} · Conditions: {x.conditions or '—'}"
             f" · round {x.round}"
         )
-        pairs.append(
-            (
+        rows.append(
+            Row(
                 [
-                    [
-                        C(x.signer, w[0], s.cell_bold if active else s.cell_muted),
-                        C(d.role_name(x.role), w[1], body),
-                        DECISION_LABELS[x.decision],
-                        stamp(x.at),
-                        state,
-                    ],
-                    [C(detail, ctx.width, body), "", "", "", ""],
+                    cell(x.signer, w[0], BOLD if active else REGULAR, ink),
+                    cell(d.role_name(x.role), w[1], colour=ink),
+                    cell(DECISION_LABELS[x.decision], w[2], colour=ink),
+                    cell(stamp(x.at), w[3], colour=ink),
+                    cell(state, w[4], colour=ink),
                 ],
-                active,
+                detail=cell(detail, ctx.width, colour=ink),
             )
         )
-    for chunk in _chunks(pairs, CHUNK_ROWS // 2):
-        rows = [head] + [row for pair, _ in chunk for row in pair]
-        extra: list[tuple] = [("SPAN", (0, r), (-1, r)) for r in range(2, len(rows), 2)]
-        for k, (_, active) in enumerate(chunk):
-            r = 1 + 2 * k
-            extra.append(
-                ("FONT", (0, r), (0, r), BOLD, CELL_SIZE, CELL_LEADING)
-                if active
-                else ("TEXTCOLOR", (0, r), (-1, r), MUTED)
-            )
-        out.append(grid_table(rows, w, zebra=False, extra=extra))
-    return out
+    return [
+        *_subheading("Sign-offs", s.h3, head.height + rows[0].height),
+        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check),
+    ]
 
 
 # -- role matrix and problems ------------------------------------------------------------------
-def role_matrix(ctx: Ctx, width: float) -> list[Flowable]:
+def role_matrix(ctx: Ctx, width: float, page_h: float) -> list[Flowable]:
     d, s = ctx.doc, ctx.styles
     out: list[Flowable] = [
         Heading("Role matrix", s.h1, [("Role matrix", "roles", 0)]),
@@ -449,26 +500,23 @@ def role_matrix(ctx: Ctx, width: float) -> list[Flowable]:
         return [*out, M("This SOP defines no roles.", s.body)]
     first = min(160.0, width * 0.3)
     col = (width - first) / len(roles)
-    head = ["Step"] + [P(r.name, s.head) for r in roles]
-    rows = []
-    for n in d.nodes:
-        if n.kind is NodeKind.NOTE:
-            continue
+    widths = [first] + [col] * len(roles)
+    head = header_row(["Step"] + [r.name for r in roles], widths, centre_from=1)
+    steps = [n for n in d.nodes if n.kind is not NodeKind.NOTE]
+
+    def row_at(i: int) -> Row:
+        n = steps[i]
         owner = d.owner_role(n)
         signers = {x.role for x in n.signoffs}
-        cells = []
+        cells = [cell(n.title, first)]
         for r in roles:
             marks = ("O" if r.id == owner else "") + ("A" if r.id in n.required_roles else "")
             if r.id in signers and r.id not in n.required_roles:
                 marks += "C"
-            cells.append(" ".join(marks))
-        rows.append([C(n.title, first, s.cell), *cells])
-    for chunk in _chunks(rows):
-        out.append(
-            grid_table(
-                [head, *chunk], [first] + [col] * len(roles), extra=[("ALIGN", (1, 1), (-1, -1), "CENTER")]
-            )
-        )
+            cells.append(cell(" ".join(marks), col, centre=True))
+        return Row(cells)
+
+    out.append(Grid(widths, len(steps), row_at, page_h=page_h, header=head, on_draw=ctx.check))
     return out
 
 
@@ -496,52 +544,4 @@ def problems_section(ctx: Ctx) -> list[Flowable]:
         )
     for chunk in _chunks(rows):
         out.append(grid_table([head, *chunk], [52, 110, ctx.width - 292, 130]))
-    return out
-
-
-# -- audit trail -------------------------------------------------------------------------------
-def _details_text(details: dict[str, Any], limit: int = 260) -> str:
-    text = json.dumps(details, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
-    text = text[1:-1] if text.startswith("{") else text
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def audit_trail(ctx: Ctx) -> list[Flowable]:
-    d, s = ctx.doc, ctx.styles
-    out: list[Flowable] = [
-        Heading("Audit trail", s.h1, [("Audit trail", "audit", 0)]),
-        M(
-            f"{len(d.audit)} events, oldest first. Each hash is the SHA-256 of the event's canonical JSON, "
-            "which includes the previous event's hash; the package's <i>audit-log.jsonl</i> holds them in full. "
-            f"Head: {para_text(d.audit_head)}",
-            s.body,
-        ),
-    ]
-    if not d.audit:
-        return [*out, M("No audit events recorded yet.", s.body)]
-    titles = {n.id: n.title for n in d.nodes}
-    head = ["Seq", "Time (UTC)", "Actor", "Action", "Node", "Details", "Hash", "Previous"]
-    w = ctx.wide
-    widths = [30, 90, 84, 96, 96, w - 30 - 90 - 84 - 96 - 96 - 140, 70, 70]
-
-    def chunk_table(start: int) -> list[Flowable]:
-        rows = [
-            [
-                str(e.seq),
-                stamp(e.at),
-                C(e.actor, widths[2], s.cell),
-                C(e.action, widths[3], s.cell),
-                C(titles.get(e.node, e.node) if e.node else "—", widths[4], s.cell),
-                C(_details_text(e.details), widths[5], s.cell),
-                e.hash[:10] + "…",
-                e.prev_hash[:10] + "…",
-            ]
-            for e in d.audit[start : start + CHUNK_ROWS]
-        ]
-        table = grid_table([head, *rows], widths, extra=[("TEXTCOLOR", (7, 1), (7, -1), MUTED)])
-        return [Tick(ctx.check), table]
-
-    # Each chunk's rows are made when layout reaches it, so 100,000 events never sit in memory
-    # as table cells all at once.
-    out += [Expand(partial(chunk_table, start)) for start in range(0, len(d.audit), CHUNK_ROWS)]
     return out

@@ -1,0 +1,326 @@
+"""The report's long tables as one fixed-layout flowable drawn straight onto the canvas.
+
+A platypus ``Table`` measures, styles and draws every cell through general machinery (spans,
+styles per cell, nested flowables); for the summary, the node records and the audit trail —
+tens of thousands of rows — that machinery was most of the report's time. ``Grid`` knows its
+column widths up front: each cell's text is wrapped once by ``break_lines``, fills and rules are
+rectangles and lines in one path each, and the text of a page is one text object.
+
+The look is ``grid_table``'s: thin rules, a tinted bold header row repeated after every page
+break, optional zebra rows, per-cell fills (status colours). A row may carry a ``detail``: a
+line spanning all columns under it (evidence hashes, sign-off meanings) that stays with its row.
+Rows are made on demand (``row_at(i)``) so a 100,000-event trail is never held as cells all at
+once; a row is never cut between pages unless it alone is taller than a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
+from sopdesigner.export.pdf_styles import (
+    CELL_LEADING,
+    CELL_SIZE,
+    HEAD_FILL,
+    INK,
+    RULE,
+    ZEBRA,
+    break_lines,
+)
+from sopdesigner.export.pdf_text import TextWriter, colour_op, num
+
+PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 2.5
+RULE_WIDTH = 0.4
+ELLIPSIS = "…"
+
+
+class Cell:
+    """A cell's text already broken into lines, and how it is drawn."""
+
+    __slots__ = ("centre", "colour", "fill", "font", "lines")
+
+    def __init__(
+        self,
+        lines: list[str],
+        font: str = REGULAR,
+        colour: Color = INK,
+        fill: Color | None = None,
+        centre: bool = False,
+    ) -> None:
+        self.lines, self.font, self.colour, self.fill, self.centre = lines, font, colour, fill, centre
+
+
+def fit_lines(text: object, width: float, font: str = REGULAR, max_lines: int = 0) -> list[str]:
+    """User text wrapped to a column of ``width`` (padding included); at most ``max_lines``
+    lines when given, the last one ending in an ellipsis if text was cut."""
+    plain = plain_text(text)
+    inner = width - 2 * PAD_X
+    if "\n" not in plain and "\t" not in plain and stringWidth(plain, font, CELL_SIZE) <= inner:
+        return [plain]
+    lines = break_lines(plain, font, CELL_SIZE, inner)
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and stringWidth(last + ELLIPSIS, font, CELL_SIZE) > inner:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + ELLIPSIS
+    return lines
+
+
+def cell(
+    text: object,
+    width: float,
+    font: str = REGULAR,
+    colour: Color = INK,
+    fill: Color | None = None,
+    *,
+    centre: bool = False,
+    max_lines: int = 0,
+) -> Cell:
+    return Cell(fit_lines(text, width, font, max_lines), font, colour, fill, centre)
+
+
+def _block_h(lines: int) -> float:
+    return max(lines, 1) * CELL_LEADING + PAD_TOP + PAD_BOTTOM
+
+
+class Row:
+    """One table row (cells left to right) and an optional full-width ``detail`` line under it.
+    ``cells`` may be empty for the continuation of a detail split across pages."""
+
+    __slots__ = ("cells", "detail", "fill", "height", "main_h")
+
+    def __init__(self, cells: list[Cell], detail: Cell | None = None, fill: Color | None = None) -> None:
+        self.cells, self.detail, self.fill = cells, detail, fill
+        self.main_h = _block_h(max(len(c.lines) for c in cells)) if cells else 0.0
+        self.height = self.main_h + (_block_h(len(detail.lines)) if detail is not None else 0.0)
+
+    def split(self, avail: float) -> tuple[Row, Row] | None:
+        """This row cut by lines into a part at most ``avail`` high and the rest (only for a
+        row taller than a page: a user text of thousands of words)."""
+        if self.cells and self.main_h > avail:
+            n = int((avail - PAD_TOP - PAD_BOTTOM) // CELL_LEADING)
+            if n < 1:
+                return None
+            top = [Cell(c.lines[:n], c.font, c.colour, c.fill, c.centre) for c in self.cells]
+            rest = [Cell(c.lines[n:] or [""], c.font, c.colour, c.fill, c.centre) for c in self.cells]
+            return Row(top, fill=self.fill), Row(rest, self.detail, self.fill)
+        d = self.detail
+        if d is None:
+            return None
+        n = int((avail - self.main_h - PAD_TOP - PAD_BOTTOM) // CELL_LEADING)
+        if n < 1:
+            return (Row(self.cells, fill=self.fill), Row([], d, self.fill)) if self.cells else None
+        head = Cell(d.lines[:n], d.font, d.colour, d.fill, d.centre)
+        tail = Cell(d.lines[n:], d.font, d.colour, d.fill, d.centre)
+        return Row(self.cells, head, self.fill), Row([], tail, self.fill)
+
+
+def header_row(labels: Sequence[str], widths: Sequence[float], *, centre_from: int | None = None) -> Row:
+    return Row(
+        [
+            cell(label, w, BOLD, centre=centre_from is not None and i >= centre_from)
+            for i, (label, w) in enumerate(zip(labels, widths, strict=True))
+        ],
+        fill=HEAD_FILL,
+    )
+
+
+class Grid(Flowable):
+    """Rows ``start``..``end`` of a table whose row ``i`` is ``row_at(i)``; see the module doc.
+    ``page_h`` is the frame height: ``wrap`` measures rows until they pass it, so the height it
+    reports is either the true height or more than a page, which is all layout needs to know
+    (keep-with-next groups measure with unlimited height). ``on_draw`` runs
+    before each page's part is drawn (the export's cancel check)."""
+
+    def __init__(
+        self,
+        widths: Sequence[float],
+        count: int,
+        row_at: Callable[[int], Row],
+        *,
+        page_h: float,
+        header: Row | None = None,
+        zebra: bool = True,
+        on_draw: Callable[[], None] | None = None,
+        start: int = 0,
+        cache: dict[int, Row] | None = None,
+        first: Row | None = None,
+    ) -> None:
+        super().__init__()
+        self.widths = list(widths)
+        self.xs = [0.0]
+        for w in self.widths:
+            self.xs.append(self.xs[-1] + w)
+        self.count, self.row_at, self.page_h = count, row_at, page_h
+        self.header, self.zebra, self.on_draw = header, zebra, on_draw
+        self.start = start
+        self._cache: dict[int, Row] = {} if cache is None else cache
+        self._first = first  # the rest of a row split across pages, standing in for row ``start``
+        self.width = self.xs[-1]
+        self.height = 0.0
+
+    def _row(self, i: int) -> Row:
+        if i == self.start and self._first is not None:
+            return self._first
+        row = self._cache.get(i)
+        if row is None:
+            row = self._cache[i] = self.row_at(i)
+        return row
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        h = self.header.height if self.header is not None else 0.0
+        for i in range(self.start, self.count):
+            h += self._row(i).height
+            if h > self.page_h and i + 1 < self.count:
+                break  # taller than a page: the rest is measured when it is reached
+        self.height = h
+        return self.width, h
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        head_h = self.header.height if self.header is not None else 0.0
+        h, i = head_h, self.start
+        while i < self.count:
+            rh = self._row(i).height
+            if h + rh > avail_h:
+                break
+            h += rh
+            i += 1
+        if i == self.count:
+            return [self]
+        if i == self.start:
+            row = self._row(i)
+            if head_h + row.height <= self.page_h:
+                return []  # fits on the next page
+            parts = row.split(avail_h - head_h)
+            if parts is None:
+                return []
+            top = self._part([parts[0]])
+            rest = self._clone(i, parts[1])
+            return [top, rest]
+        top = self._part([self._row(j) for j in range(self.start, i)])
+        for j in range(self.start, i):
+            self._cache.pop(j, None)
+        return [top, self._clone(i, None)]
+
+    def _part(self, rows: list[Row]) -> Grid:
+        return Grid(
+            self.widths,
+            self.start + len(rows),
+            lambda j: rows[j - self.start],
+            page_h=self.page_h,
+            header=self.header,
+            zebra=self.zebra,
+            on_draw=self.on_draw,
+            start=self.start,
+        )
+
+    def _clone(self, start: int, first: Row | None) -> Grid:
+        return Grid(
+            self.widths,
+            self.count,
+            self.row_at,
+            page_h=self.page_h,
+            header=self.header,
+            zebra=self.zebra,
+            on_draw=self.on_draw,
+            start=start,
+            cache=self._cache,
+            first=first,
+        )
+
+    def draw(self) -> None:
+        if self.on_draw is not None:
+            self.on_draw()
+        rows: list[tuple[Row, Color | None]] = []
+        if self.header is not None:
+            rows.append((self.header, self.header.fill))
+        for i in range(self.start, self.count):
+            row = self._row(i)
+            rows.append((row, row.fill or (ZEBRA if self.zebra and i % 2 else None)))
+        xs, right = self.xs, self.xs[-1]
+        fills: list[str] = []
+        rules: list[str] = [f"{num(RULE_WIDTH)} w", colour_op(RULE, stroke=True)]
+        text = TextWriter(self.canv)
+        text.font(REGULAR, CELL_SIZE)
+        fill_colour: Color | None = None
+        ncols = len(xs) - 1
+        inner_top: list[float | None] = [None] * (ncols + 1)  # open vertical rules per column edge
+
+        def close_verticals(y: float) -> None:
+            for c in range(1, ncols):
+                top = inner_top[c]
+                if top is not None:
+                    rules.append(f"{num(xs[c])} {num(top)} m {num(xs[c])} {num(y)} l")
+                    inner_top[c] = None
+
+        y = self.height
+        rules.append(f"0 {num(y)} m {num(right)} {num(y)} l")
+        for row, fill in rows:
+            bottom = y - row.height
+            if fill is not None:
+                if fill is not fill_colour:
+                    fills.append(colour_op(fill))
+                    fill_colour = fill
+                fills.append(f"0 {num(bottom)} {num(right)} {num(row.height)} re f")
+            if row.cells:
+                main_bottom = y - row.main_h
+                for c in range(1, ncols):
+                    if inner_top[c] is None:
+                        inner_top[c] = y
+                for c, cl in enumerate(row.cells):
+                    if cl.fill is not None:
+                        if cl.fill is not fill_colour:
+                            fills.append(colour_op(cl.fill))
+                            fill_colour = cl.fill
+                        fills.append(
+                            f"{num(xs[c])} {num(main_bottom)} {num(xs[c + 1] - xs[c])} {num(row.main_h)} re f"
+                        )
+                    self._text(text, cl, xs[c], xs[c + 1], y)
+                if row.detail is not None:
+                    close_verticals(main_bottom)
+                    rules.append(f"0 {num(main_bottom)} m {num(right)} {num(main_bottom)} l")
+            if row.detail is not None:
+                self._text(text, row.detail, 0.0, right, y - row.main_h)
+            rules.append(f"0 {num(bottom)} m {num(right)} {num(bottom)} l")
+            y = bottom
+        close_verticals(y)
+        rules.append(f"0 {num(self.height)} m 0 {num(y)} l")
+        rules.append(f"{num(right)} {num(self.height)} m {num(right)} {num(y)} l S")
+        code = self.canv._code
+        if fills:
+            code.append(" ".join(fills))
+        text.finish()
+        code.append(" ".join(rules))
+
+    @staticmethod
+    def _text(text: TextWriter, cl: Cell, x0: float, x1: float, top: float) -> None:
+        text.font(cl.font, CELL_SIZE)
+        text.colour(cl.colour)
+        y = top - PAD_TOP - CELL_SIZE
+        for line in cl.lines:
+            if cl.centre:
+                x = (x0 + x1 - stringWidth(line, cl.font, CELL_SIZE)) / 2
+            else:
+                x = x0 + PAD_X
+            text.text(x, y, line)
+            y -= CELL_LEADING
+
+
+def list_grid(
+    widths: Sequence[float],
+    rows: list[Row],
+    *,
+    page_h: float,
+    header: Row | None = None,
+    zebra: bool = True,
+    on_draw: Callable[[], None] | None = None,
+) -> Grid:
+    """A grid over rows already made (a node's checklist, its sign-offs)."""
+    return Grid(
+        widths, len(rows), rows.__getitem__, page_h=page_h, header=header, zebra=zebra, on_draw=on_draw
+    )

@@ -1,0 +1,217 @@
+"""Cheap text for the report's bulk content: PDF text operators written straight to the canvas.
+
+reportlab's text object encodes every string character by character in Python (to assign the
+glyphs of the embedded TrueType subset), which made drawing a third of a long report's time.
+Here each string is encoded once per document (repeated names, labels and item texts are
+looked up), ASCII-only strings whose characters are already in the first subset are translated
+in one C call, and a block of text (a table's rows, a paragraph) is one ``BT … ET`` object.
+The encoding is reportlab's own (``splitString``/``getSubsetInternalName``), so fonts, subsets
+and text extraction are exactly as with ``drawString``.
+
+``TextBlock`` is a plain-text paragraph flowable on top of it: wrapped by ``break_lines``,
+split between pages by lines, carrying outline entries when it is a heading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.platypus import Flowable
+
+from sopdesigner.export.pdf_fonts import plain_text
+from sopdesigner.export.pdf_styles import INK, break_lines
+
+_CACHE_LIMIT = 100_000  # distinct strings per font and document; a bound, not a tuning knob
+
+
+class _FontEncoder:
+    """One embedded font's strings encoded for one PDF document (subset codes are per document)."""
+
+    def __init__(self, font_name: str, doc: Any) -> None:
+        self.font = getFont(font_name)
+        self.doc = doc
+        self.cache: dict[str, list[tuple[str, str]]] = {}
+        self.names: dict[int, str] = {}
+        self.table0: dict[int, int] = {}  # code point -> byte, for characters in subset 0
+        self.known0: set[str] = set()
+        self._learnt = 0  # how many assignments _learn has seen
+
+    def encode(self, text: str) -> list[tuple[str, str]]:
+        """``[(subset font name, escaped bytes), …]`` for ``text``."""
+        hit = self.cache.get(text)
+        if hit is not None:
+            return hit
+        if self.known0.issuperset(text):
+            name = self.names.get(0) or self._name(0)
+            out = [(name, escapePDF(text.translate(self.table0).encode("latin-1")))]
+        else:
+            out = [
+                (self.names.get(sub) or self._name(sub), escapePDF(raw))
+                for sub, raw in self.font.splitString(text, self.doc)
+            ]
+            self._learn()
+        if len(self.cache) >= _CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[text] = out
+        return out
+
+    def _name(self, subset: int) -> str:
+        name = self.font.getSubsetInternalName(subset, self.doc)
+        self.names[subset] = name
+        return name
+
+    def _learn(self) -> None:
+        assignments = self.font.state[self.doc].assignments
+        if len(assignments) == self._learnt:
+            return
+        self._learnt = len(assignments)
+        for code, n in assignments.items():
+            if n < 256 and code not in self.table0 and code != 0xA0:
+                self.table0[code] = n
+                self.known0.add(chr(code))
+
+
+_NUMS: dict[float, str] = {}
+
+
+def num(value: float) -> str:
+    """A coordinate as PDF writes it (``fp_str``), remembered: a report's rows sit at the same
+    few hundred heights and column positions on every page."""
+    text = _NUMS.get(value)
+    if text is None:
+        if len(_NUMS) >= _CACHE_LIMIT:
+            _NUMS.clear()
+        text = _NUMS[value] = fp_str(value)
+    return text
+
+
+def colour_op(colour: Color, stroke: bool = False) -> str:
+    return f"{fp_str(colour.red, colour.green, colour.blue)} {'RG' if stroke else 'rg'}"
+
+
+class TextWriter:
+    """Text show operators for one ``BT … ET`` object; ``finish()`` appends it to the canvas."""
+
+    def __init__(self, canv: Any) -> None:
+        self.canv = canv
+        encoders = getattr(canv, "_sop_encoders", None)
+        if encoders is None:
+            encoders = canv._sop_encoders = {}
+        self._encoders: dict[str, _FontEncoder] = encoders
+        self.code: list[str] = ["BT"]
+        self._font = ""
+        self._size = ""
+        self._tf = ""  # the subset font and size last set with Tf
+        self._colour: Color | None = None
+
+    def font(self, name: str, size: float) -> None:
+        self._font, self._size = name, num(size)
+
+    def colour(self, colour: Color) -> None:
+        if colour is not self._colour:
+            self.code.append(colour_op(colour))
+            self._colour = colour
+
+    def text(self, x: float, y: float, line: str) -> None:
+        if not line:
+            return
+        enc = self._encoders.get(self._font)
+        if enc is None:
+            enc = self._encoders[self._font] = _FontEncoder(self._font, self.canv._doc)
+        code = self.code
+        code.append(f"1 0 0 1 {num(x)} {num(y)} Tm")
+        for name, raw in enc.encode(line):
+            tf = f"{name} {self._size} Tf"
+            if tf != self._tf:
+                code.append(tf)
+                self._tf = tf
+            code.append(f"({raw}) Tj")
+
+    def finish(self) -> None:
+        if len(self.code) > 1:
+            self.code.append("ET")
+            self.canv._code.append("\n".join(self.code))
+        self.code = ["BT"]
+        self._tf = ""
+        self._colour = None
+
+
+class TextBlock(Flowable):
+    """Plain text (user text is fine: it is never parsed) in one font, wrapped at spaces like a
+    Paragraph; it splits between pages by whole lines. ``outline`` entries ``(title, key,
+    level)`` make it a heading (the report template bookmarks it where it lands)."""
+
+    def __init__(
+        self,
+        text: str,
+        font: str,
+        size: float,
+        leading: float,
+        *,
+        colour: Color = INK,
+        space_before: float = 0.0,
+        space_after: float = 0.0,
+        keep_with_next: bool = False,
+        outline: Sequence[tuple[str, str, int]] = (),
+        lines: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.text = text
+        self.font, self.size, self.leading, self.colour = font, size, leading, colour
+        self.spaceBefore, self.spaceAfter = space_before, space_after
+        self.keepWithNext = keep_with_next
+        self.outline = list(outline)
+        self._lines = lines
+        self._for_width: float | None = None if lines is None else -1.0
+
+    def _wrap_lines(self, avail_w: float) -> list[str]:
+        if self._lines is None or (self._for_width != avail_w and self._for_width != -1.0):
+            self._lines = break_lines(plain_text(self.text), self.font, self.size, avail_w)
+            self._for_width = avail_w
+        return self._lines
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        self.width = avail_w
+        self.height = len(self._wrap_lines(avail_w)) * self.leading
+        return avail_w, self.height
+
+    def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
+        lines = self._wrap_lines(avail_w)
+        n = int(avail_h // self.leading)
+        if n < 1 or n >= len(lines):
+            return []
+        first = TextBlock(
+            self.text,
+            self.font,
+            self.size,
+            self.leading,
+            colour=self.colour,
+            space_before=self.spaceBefore,
+            outline=self.outline,
+            lines=lines[:n],
+        )
+        rest = TextBlock(
+            self.text,
+            self.font,
+            self.size,
+            self.leading,
+            colour=self.colour,
+            space_after=self.spaceAfter,
+            keep_with_next=bool(self.keepWithNext),
+            lines=lines[n:],
+        )
+        return [first, rest]
+
+    def draw(self) -> None:
+        w = TextWriter(self.canv)
+        w.font(self.font, self.size)
+        w.colour(self.colour)
+        y = self.height - self.size
+        for line in self._lines or ():
+            w.text(0, y, line)
+            y -= self.leading
+        w.finish()
