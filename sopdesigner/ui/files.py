@@ -172,7 +172,8 @@ class FileFlows(QObject):
             return False
         self.window.install_workspace(ws, modified=modified)
         if ws.path is not None:
-            self.remember_recent(ws.path)
+            # Writing the settings and rebuilding the recent menus waits for the first frame.
+            self.window.view.after_next_frame(lambda p=ws.path: self.remember_recent(p))
         return True
 
     # ---- background open ------------------------------------------------------------------

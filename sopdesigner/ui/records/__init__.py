@@ -40,6 +40,7 @@ class Records(QObject):
             parent=self,
         )
         ctx = self.context
+        ctx.defer = window.view.after_next_frame
         ctx.message.connect(window.show_status)
 
         self.checklist = ChecklistPanel(ctx)
@@ -178,8 +179,11 @@ class Records(QObject):
         self._tally_controller = ctrl
         if ctrl is not None:
             ctrl.changes_applied.connect(self._progress_changes)
-        self._tally.reset(ctrl.document if ctrl is not None else None)
-        self.update_progress()
+        # Counting every node's status waits for the first frame of a large document; the
+        # label is empty until then.
+        self._tally.reset(None)
+        self.progress_label.setText("")
+        self.context.defer(self.update_progress)
 
     def _progress_changes(self, changes: list) -> None:
         self._tally.apply(changes)

@@ -27,6 +27,7 @@ COLUMNS = ("Seq", "Time (UTC)", "Actor", "Action", "Node", "Details")
 ALL = "(all)"
 _ROOT = QModelIndex()
 SYNC_VERIFY_LIMIT = 5_000  # larger trails are verified in a worker thread
+VERIFY_CHUNK = 2_000  # the worker checks for cancellation between chunks of this many events
 ID_KEYS = frozenset({"item", "signoff", "evidence", "sha256"})
 
 
@@ -60,7 +61,10 @@ class AuditTableModel(QAbstractTableModel):
     def set_events(self, events: list[AuditEvent], titles: dict[str, str]) -> None:
         self.beginResetModel()
         self._events, self._titles = events, titles
-        self._rows = [i for i, e in enumerate(events) if self._accepts(e)]
+        if any(v is not None for v in self._filters.values()):
+            self._rows = [i for i, e in enumerate(events) if self._accepts(e)]
+        else:
+            self._rows = list(range(len(events)))
         self.endResetModel()
 
     def appended(self, start: int) -> None:
@@ -118,7 +122,7 @@ class AuditTableModel(QAbstractTableModel):
         return summarize(e.details)
 
 
-_RUNNING: set[QThread] = set()
+_RUNNING: set[_VerifyWorker] = set()
 # A verification still running when the app quits is waited for, not destroyed mid-run.
 atexit.register(lambda: [w.wait() for w in list(_RUNNING)])
 
@@ -130,11 +134,21 @@ class _VerifyWorker(QThread):
         super().__init__()
         # Events are append-only and never mutated, so reading this snapshot here is safe.
         self._events, self._generation = events, generation
+        #: Set when another document is shown: the rest of this chain is not worth hashing.
+        self.cancelled = False
 
     def run(self) -> None:
-        problem = verify_events(self._events)
-        head = self._events[-1].hash if self._events else GENESIS
-        self.done.emit(self._generation, problem, len(self._events), head)
+        events, problem, head = self._events, None, GENESIS
+        for start in range(0, len(events), VERIFY_CHUNK):
+            if self.cancelled:
+                return
+            chunk = events[start : start + VERIFY_CHUNK]
+            problem = verify_events(chunk, first_seq=start + 1, prev_hash=head)
+            if problem is not None:
+                break
+            head = chunk[-1].hash
+        head = events[-1].hash if events else GENESIS
+        self.done.emit(self._generation, problem, len(events), head)
 
 
 class ChainIndicator(QLabel):
@@ -158,10 +172,11 @@ class ChainIndicator(QLabel):
         self.setText(text)
         self.setToolTip(problem.message if problem else f"Head hash {head}")
 
-    def show_pending(self, count: int) -> None:
+    def show_pending(self, count: int, *, loading: bool = False) -> None:
         self.problem = None
         self.pending = True
-        self.setText(f"… Verifying the audit chain ({count} events)")
+        what = "Loading the audit trail" if loading else "Verifying the audit chain"
+        self.setText(f"… {what} ({count} events)")
         self.setStyleSheet("QLabel { background: #0072B2; color: white; padding: 4px; font-weight: bold; }")
 
     @property
@@ -184,6 +199,8 @@ class AuditPanel(QWidget):
         self._verified_head = GENESIS
         self._generation = 0
         self._problem: ChainProblem | None = None
+        self._loaded = False
+        self._worker: _VerifyWorker | None = None
 
         self.indicator = ChainIndicator()
         self.node_filter = QComboBox()
@@ -241,12 +258,29 @@ class AuditPanel(QWidget):
             except (RuntimeError, TypeError):
                 pass
         self._connected = ctrl
-        events = ctrl.document.audit if ctrl else []
         if ctrl is not None:
             ctrl.audit_appended.connect(self._on_appended)
             ctrl.changes_applied.connect(self._on_changes)
-        self._seen = len(events)
         self._generation += 1
+        if self._worker is not None:
+            self._worker.cancelled = True  # its document is no longer shown
+            self._worker = None
+        # Filling the table and verifying the chain wait for the canvas's first frame of a
+        # large document; until then the panel is empty and says it is loading.
+        self._loaded = False
+        self._verified = -1
+        self.model.set_events([], {})
+        self.indicator.show_pending(len(ctrl.document.audit) if ctrl else 0, loading=True)
+        generation = self._generation
+        self._ctx.defer(lambda: self._load(generation))
+
+    def _load(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # another document was shown meanwhile
+        self._loaded = True
+        ctrl = self._ctx.controller
+        events = ctrl.document.audit if ctrl else []
+        self._seen = len(events)
         if len(events) <= SYNC_VERIFY_LIMIT:
             self._problem = verify_events(events)
             self._verified = len(events)
@@ -254,7 +288,7 @@ class AuditPanel(QWidget):
         else:
             # Hashing 100,000 events takes seconds: verify off the GUI thread.
             self._verified = -1
-            worker = _VerifyWorker(list(events), self._generation)
+            worker = self._worker = _VerifyWorker(list(events), self._generation)
             worker.done.connect(self._on_verified)
             # Held here, not by the panel, so closing the panel never destroys a running thread.
             _RUNNING.add(worker)
@@ -270,8 +304,8 @@ class AuditPanel(QWidget):
 
     def _on_appended(self, _events: list) -> None:
         ctrl = self._ctx.controller
-        if ctrl is None:
-            return
+        if ctrl is None or not self._loaded:
+            return  # the pending load reads the whole trail, these events included
         events = ctrl.document.audit
         new = events[self._seen :]
         if self._verified >= 0:
@@ -302,7 +336,8 @@ class AuditPanel(QWidget):
         return self._verified < 0
 
     def _on_changes(self, changes: list) -> None:
-        self._learn_titles({c.id for c in changes if c.what == "node" and c.id})
+        if self._loaded:
+            self._learn_titles({c.id for c in changes if c.what == "node" and c.id})
 
     def _learn_titles(self, node_ids: set[str]) -> None:
         """Refresh the titles of these nodes only: an edit must not rebuild the title map of

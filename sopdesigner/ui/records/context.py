@@ -45,6 +45,9 @@ class RecordsContext(QObject):
         self._selection: list[str] = []
         self._store = store or (lambda: None)
         self._user_name = user_name
+        #: How panels postpone the expensive part of showing a new document: at once here;
+        #: the editor window runs it after the canvas has painted a large document.
+        self.defer: Callable[[Callable[[], None]], None] = lambda fn: fn()
         self.set_controller(controller)
 
     @property

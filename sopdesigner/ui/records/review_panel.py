@@ -80,7 +80,8 @@ class ReviewPanel(QWidget):
 
     def _on_controller(self) -> None:
         self.step_context.set_controller(self._ctx.controller)
-        self.refresh()
+        # Hidden outside a review: the step list (flow order, every status) is built on show.
+        self._on_edited()
 
     def _on_edited(self) -> None:
         # Outside a review the panel is hidden: refreshing its step list walks the whole flow
