@@ -8,7 +8,7 @@ Qt's diagramscene ``Arrow``). The item follows its nodes live: ``NodeItem.move_t
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -28,6 +28,7 @@ ARROW = 11.0
 HANDLE_RADIUS = 5.0
 HANDLE_HIT = 9.0
 HIT_WIDTH = 10.0
+_MARGIN = max(HIT_WIDTH / 2, ARROW) + HANDLE_HIT  # bounds around the route: hit area, arrow, handles
 #: Below this zoom edges are drawn without arrowheads (an 11-unit arrow is under 3 px there).
 LOD_ARROW = 0.25
 
@@ -73,6 +74,17 @@ def _pens(theme: Theme, rework: bool) -> tuple[QPen, QBrush, QPen, QBrush, QPen]
     return pen, QBrush(colour), sel, QBrush(theme.color("selection")), QPen(colour, 0.8)
 
 
+_NO_RECT = QRectF()  # shared by every unlabelled connector; never changed in place
+
+
+@lru_cache(maxsize=4096)
+def _label_box(label: str) -> tuple[str, float, float]:
+    """(shown text, width, height) of a connector label: many connectors share a few labels."""
+    fm = text.metrics(10)
+    shown = text.elide(label, fm, 160)
+    return shown, fm.horizontalAdvance(shown) + 8, fm.height() + 2
+
+
 class EdgeItem(QGraphicsItem):
     """A connector; ``edge_id`` names the model edge. The item lives at (0, 0): its path is in scene units."""
 
@@ -83,14 +95,12 @@ class EdgeItem(QGraphicsItem):
         self.source = source
         self.target = target
         self._theme = theme
-        self._path = QPainterPath()
-        self._line = QPolygonF()
         self._points: list[Pt] = []
-        self._arrow = QPolygonF()
-        self._label_rect = QRectF()
-        self._label_text = ""
-        self._bounds = QRectF()
+        # Built from the points on first paint (line, arrowhead) and first hit test (shape):
+        # opening a document only routes each connector and sizes its bounds.
+        self._drawn: tuple[QPolygonF, QPolygonF] | None = None
         self._shape: QPainterPath | None = None
+        # _bounds, _label_rect and _label_text are set by adjust() below.
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(Z_EDGE)
         self._build_pens()
@@ -149,24 +159,33 @@ class EdgeItem(QGraphicsItem):
             ]
         self.prepareGeometryChange()
         self._points = pts
-        path = QPainterPath()
-        path.moveTo(*pts[0])
-        for x, y in pts[1:]:
-            path.lineTo(x, y)
-        self._path = path
-        self._line = QPolygonF([QPointF(x, y) for x, y in pts])
-        self._arrow = arrow_head(pts[-1], pts[-2])
-        self._label_rect = self._compute_label_rect()
+        self._drawn = None
         # The wide hit shape is built on first use (hit tests, rubber band), not on every move.
         self._shape = None
-        xs = [p[0] for p in pts]
-        ys = [p[1] for p in pts]
-        m = max(HIT_WIDTH / 2, ARROW) + HANDLE_HIT
-        x0, y0 = min(xs), min(ys)
-        bounds = QRectF(x0 - m, y0 - m, max(xs) - x0 + 2 * m, max(ys) - y0 + 2 * m)
-        if self._label_text:
+        x0, y0 = x1, y1 = pts[0]
+        for x, y in pts:  # two or four points: plain comparisons beat min()/max() here
+            if x < x0:
+                x0 = x
+            elif x > x1:
+                x1 = x
+            if y < y0:
+                y0 = y
+            elif y > y1:
+                y1 = y
+        bounds = QRectF(x0 - _MARGIN, y0 - _MARGIN, x1 - x0 + 2 * _MARGIN, y1 - y0 + 2 * _MARGIN)
+        if self._snap.label:
+            self._label_rect = self._compute_label_rect()
             bounds = bounds.united(self._label_rect.adjusted(-2, -2, 2, 2))
+        else:
+            self._label_rect, self._label_text = _NO_RECT, ""
         self._bounds = bounds
+
+    def _drawing(self) -> tuple[QPolygonF, QPolygonF]:
+        """(polyline, arrowhead) of the current route."""
+        if self._drawn is None:
+            pts = self._points
+            self._drawn = (QPolygonF([QPointF(x, y) for x, y in pts]), arrow_head(pts[-1], pts[-2]))
+        return self._drawn
 
     def _label_anchor(self) -> QPointF:
         pts = self._points
@@ -177,9 +196,7 @@ class EdgeItem(QGraphicsItem):
         if not self._snap.label:
             self._label_text = ""
             return QRectF()
-        fm = text.metrics(10)
-        self._label_text = text.elide(self._snap.label, fm, 160)
-        w, h = fm.horizontalAdvance(self._label_text) + 8, fm.height() + 2
+        self._label_text, w, h = _label_box(self._snap.label)
         c = self._label_anchor()
         return QRectF(c.x() - w / 2, c.y() - h / 2, w, h)
 
@@ -188,10 +205,13 @@ class EdgeItem(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         if self._shape is None:
+            line, arrow = self._drawing()
+            path = QPainterPath()
+            path.addPolygon(line)  # an open polyline: the stroker outlines it, never closes it
             stroker = QPainterPathStroker()
             stroker.setWidth(HIT_WIDTH)
-            shape = stroker.createStroke(self._path)
-            shape.addPolygon(self._arrow)
+            shape = stroker.createStroke(path)
+            shape.addPolygon(arrow)
             if not self._label_rect.isNull():
                 shape.addRect(self._label_rect)
             self._shape = shape
@@ -212,16 +232,17 @@ class EdgeItem(QGraphicsItem):
     ) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         selected = self.isSelected()
+        line, arrow = self._drawing()
         if selected:
             painter.setPen(self._selected_pen)
-            painter.drawPolyline(self._line)
+            painter.drawPolyline(line)
         painter.setPen(self._pen)
-        painter.drawPolyline(self._line)  # a polyline needs no brush, unlike an open path
+        painter.drawPolyline(line)  # a polyline needs no brush, unlike an open path
         if lod < LOD_ARROW and not selected:
             return  # arrowheads would be under a pixel: the overview draws lines only
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._brush)
-        painter.drawPolygon(self._arrow)
+        painter.drawPolygon(arrow)
         if self._label_text and lod >= 0.5:
             t = self._theme
             painter.setBrush(t.color("edge_label_fill"))

@@ -181,6 +181,7 @@ class NodeItem(QGraphicsItem):
     def _build_geometry(self) -> None:
         g = _geometry(self._snap.kind)
         self._w, self._h = g.w, g.h
+        self.half_width = g.w / 2
         self._outline = g.outline
         self._inner_outline = g.inner
         self._bounds = g.bounds
@@ -215,8 +216,7 @@ class NodeItem(QGraphicsItem):
 
     def box(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of the outline in scene units, as plain floats (edge routing)."""
-        p = self.pos()
-        x, y, hw, hh = p.x(), p.y(), self._w / 2, self._h / 2
+        x, y, hw, hh = self.x(), self.y(), self._w / 2, self._h / 2
         return x - hw, y - hh, x + hw, y + hh
 
     def scene_box(self) -> QRectF:

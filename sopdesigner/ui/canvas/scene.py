@@ -119,7 +119,9 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
             self.setBspTreeDepth(max(5, min(18, (len(self._nodes) + len(self._edges)).bit_length())))
         finally:
             self._quiet = False
-        self._emit_selection()
+        # Every item is new, so nothing is selected: no need to ask 20,000 items.
+        self._raised_edges = set()
+        self.selection_changed_ids.emit([], [])
 
     def apply_changes(self, changes: list[Change]) -> None:
         """Reflect model changes (the only way the model reaches the items)."""
@@ -204,10 +206,34 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
             item.detach()
             self.removeItem(item)
 
+    def _node_extent(self) -> tuple[float, float, float, float, float] | None:
+        """(min x, min y, max x, max y) of the node centres and the rightmost outline edge,
+        in one pass over plain floats (None without nodes)."""
+        if not self._nodes:
+            return None
+        inf = float("inf")
+        x0 = y0 = inf
+        x1 = y1 = right = -inf
+        for it in self._nodes.values():
+            x, y = it.x(), it.y()
+            if x < x0:
+                x0 = x
+            if x > x1:
+                x1 = x
+            if y < y0:
+                y0 = y
+            if y > y1:
+                y1 = y
+            r = x + it.half_width
+            if r > right:
+                right = r
+        return x0, y0, x1, y1, right
+
     def _sync_lanes(self) -> None:
         """Lane bands follow the model's order and heights, and stretch past the rightmost node."""
         doc = self.document
-        right = max((it.scene_box().right() for it in self._nodes.values()), default=0.0)
+        extent = self._node_extent()
+        right = extent[4] if extent is not None else 0.0
         self._lane_width = max(MIN_LANE_WIDTH, right + 240.0)
         names = {r.id: r.name for r in doc.roles}
         seen = set()
@@ -233,9 +259,11 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
             self._header.set_width(header_w)
             if self._legend is not None:
                 self._legend.set_left(self._header.rect().right() + LEGEND_GAP)
-        self._update_scene_rect(top)
+        self._update_scene_rect(top, extent)
 
-    def _update_scene_rect(self, lanes_bottom: float) -> None:
+    def _update_scene_rect(
+        self, lanes_bottom: float, extent: tuple[float, float, float, float, float] | None
+    ) -> None:
         rect = QRectF(
             -LANE_HEADER_WIDTH,
             HEADER_TOP,
@@ -245,12 +273,9 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         for it in (self._header, self._legend):
             if it is not None:
                 rect = rect.united(it.boundingRect())
-        if self._nodes:
-            xs = [it.pos().x() for it in self._nodes.values()]
-            ys = [it.pos().y() for it in self._nodes.values()]
-            rect = rect.united(
-                QRectF(min(xs) - 120, min(ys) - 80, max(xs) - min(xs) + 240, max(ys) - min(ys) + 160)
-            )
+        if extent is not None:
+            x0, y0, x1, y1, _ = extent
+            rect = rect.united(QRectF(x0 - 120, y0 - 80, x1 - x0 + 240, y1 - y0 + 160))
         rect = rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN / 2, SCENE_MARGIN, SCENE_MARGIN)
         # Between rebuilds the rect only grows: every change of it re-indexes all items (BSP).
         if not self._rect_fresh and self.sceneRect().contains(rect):
@@ -259,13 +284,16 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         self._rect_fresh = False
 
     def content_rect(self) -> QRectF:
-        """What an export or "fit" shows: header, legend, lanes and nodes (no drop margin)."""
+        """What an export or "fit" shows: header, legend, lanes, nodes and connectors (no drop
+        margin, no gesture guides). From the item maps: ``items()`` would sort every item."""
         rect = QRectF()
-        for it in self.items():
-            if isinstance(it, NodeItem | EdgeItem | LaneItem | HeaderItem) or (
-                isinstance(it, LegendItem) and it.isVisible()
-            ):
+        for it in (self._header, self._legend, *self._lanes.values()):
+            if it is not None and it.isVisible():
                 rect = rect.united(it.sceneBoundingRect())
+        for node in self._nodes.values():
+            rect = rect.united(node.sceneBoundingRect())
+        for edge in self._edges.values():
+            rect = rect.united(edge.boundingRect())  # connectors live at (0, 0)
         return rect
 
     # -- lookups ------------------------------------------------------------------------------
