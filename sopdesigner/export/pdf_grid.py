@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from reportlab.lib.colors import Color
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable
 
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
@@ -41,7 +41,7 @@ ELLIPSIS = "…"
 class Cell:
     """A cell's text already broken into lines, and how it is drawn."""
 
-    __slots__ = ("centre", "colour", "fill", "font", "lines")
+    __slots__ = ("centre", "colour", "fill", "font", "frag", "lines")
 
     def __init__(
         self,
@@ -52,14 +52,20 @@ class Cell:
         centre: bool = False,
     ) -> None:
         self.lines, self.font, self.colour, self.fill, self.centre = lines, font, colour, fill, centre
+        self.frag: tuple | None = None  # its text operators, kept by TextWriter.placed
 
 
-def fit_lines(text: object, width: float, font: str = REGULAR, max_lines: int = 0) -> list[str]:
+_CELLS: dict[tuple[str, float, str, int, int, bool, int], Cell] = {}
+_CELLS_LIMIT = 50_000
+_CELL_MAX_LEN = 120  # names, labels, item texts: the strings that repeat from row to row
+
+
+def fit_lines(text: str, width: float, font: str = REGULAR, max_lines: int = 0) -> list[str]:
     """User text wrapped to a column of ``width`` (padding included); at most ``max_lines``
     lines when given, the last one ending in an ellipsis if text was cut."""
     plain = plain_text(text)
     inner = width - 2 * PAD_X
-    if "\n" not in plain and "\t" not in plain and stringWidth(plain, font, CELL_SIZE) <= inner:
+    if "\n" not in plain and "\t" not in plain and getFont(font).stringWidth(plain, CELL_SIZE) <= inner:
         return [plain]
     lines = break_lines(plain, font, CELL_SIZE, inner)
     if max_lines and len(lines) > max_lines:
@@ -81,7 +87,18 @@ def cell(
     centre: bool = False,
     max_lines: int = 0,
 ) -> Cell:
-    return Cell(fit_lines(text, width, font, max_lines), font, colour, fill, centre)
+    """A cell of user text. Cells are never changed once made, so the many that repeat (a
+    signer's name, "Yes", an item's text in every node) are made once."""
+    raw = text if isinstance(text, str) else str(text)
+    if len(raw) > _CELL_MAX_LEN:
+        return Cell(fit_lines(raw, width, font, max_lines), font, colour, fill, centre)
+    key = (raw, width, font, id(colour), id(fill), centre, max_lines)  # colours live in the cached cells
+    made = _CELLS.get(key)
+    if made is None:
+        if len(_CELLS) >= _CELLS_LIMIT:
+            _CELLS.clear()
+        made = _CELLS[key] = Cell(fit_lines(raw, width, font, max_lines), font, colour, fill, centre)
+    return made
 
 
 def _block_h(lines: int) -> float:
@@ -246,7 +263,6 @@ class Grid(Flowable):
         fills: list[str] = []
         rules: list[str] = [f"{num(RULE_WIDTH)} w", colour_op(RULE, stroke=True)]
         text = TextWriter(self.canv)
-        text.font(REGULAR, CELL_SIZE)
         fill_colour: Color | None = None
         ncols = len(xs) - 1
         inner_top: list[float | None] = [None] * (ncols + 1)  # open vertical rules per column edge
@@ -269,6 +285,7 @@ class Grid(Flowable):
                 fills.append(f"0 {num(bottom)} {num(right)} {num(row.height)} re f")
             if row.cells:
                 main_bottom = y - row.main_h
+                text.origin(y - PAD_TOP - CELL_SIZE)
                 for c in range(1, ncols):
                     if inner_top[c] is None:
                         inner_top[c] = y
@@ -280,12 +297,26 @@ class Grid(Flowable):
                         fills.append(
                             f"{num(xs[c])} {num(main_bottom)} {num(xs[c + 1] - xs[c])} {num(row.main_h)} re f"
                         )
-                    self._text(text, cl, xs[c], xs[c + 1], y)
+                    if cl.centre:
+                        text.placed(
+                            cl,
+                            cl.font,
+                            CELL_SIZE,
+                            cl.colour,
+                            xs[c],
+                            CELL_LEADING,
+                            cl.lines,
+                            xs[c + 1] - xs[c],
+                        )
+                    else:
+                        text.placed(cl, cl.font, CELL_SIZE, cl.colour, xs[c] + PAD_X, CELL_LEADING, cl.lines)
                 if row.detail is not None:
                     close_verticals(main_bottom)
                     rules.append(f"0 {num(main_bottom)} m {num(right)} {num(main_bottom)} l")
-            if row.detail is not None:
-                self._text(text, row.detail, 0.0, right, y - row.main_h)
+            d = row.detail
+            if d is not None:
+                text.origin(y - row.main_h - PAD_TOP - CELL_SIZE)
+                text.placed(d, d.font, CELL_SIZE, d.colour, PAD_X, CELL_LEADING, d.lines)
             rules.append(f"0 {num(bottom)} m {num(right)} {num(bottom)} l")
             y = bottom
         close_verticals(y)
@@ -296,19 +327,6 @@ class Grid(Flowable):
             code.append(" ".join(fills))
         text.finish()
         code.append(" ".join(rules))
-
-    @staticmethod
-    def _text(text: TextWriter, cl: Cell, x0: float, x1: float, top: float) -> None:
-        text.font(cl.font, CELL_SIZE)
-        text.colour(cl.colour)
-        y = top - PAD_TOP - CELL_SIZE
-        for line in cl.lines:
-            if cl.centre:
-                x = (x0 + x1 - stringWidth(line, cl.font, CELL_SIZE)) / 2
-            else:
-                x = x0 + PAD_X
-            text.text(x, y, line)
-            y -= CELL_LEADING
 
 
 def list_grid(

@@ -520,7 +520,7 @@ def role_matrix(ctx: Ctx, width: float, page_h: float) -> list[Flowable]:
     return out
 
 
-def problems_section(ctx: Ctx) -> list[Flowable]:
+def problems_section(ctx: Ctx, page_h: float) -> list[Flowable]:
     d, s = ctx.doc, ctx.styles
     out: list[Flowable] = [Spacer(1, 10), Heading("Open problems", s.h1, [("Open problems", "problems", 0)])]
     if ctx.problems is None:
@@ -528,20 +528,21 @@ def problems_section(ctx: Ctx) -> list[Flowable]:
     if not ctx.problems:
         return [*out, M("Validation found no open problems.", s.body)]
     titles = {n.id: n.title for n in d.nodes}
-    head = [M(h, s.head) for h in ("Severity", "Code", "Problem", "Where")]
+    w = [52, 110, ctx.width - 292, 130]
+    head = header_row(["Severity", "Code", "Problem", "Where"], w)
     rows = []
     for p in ctx.problems:
         severity = getattr(p, "severity", "")
         severity = getattr(severity, "value", severity)
         where = ", ".join(titles.get(nid, nid) for nid in getattr(p, "node_ids", ()) or ())
         rows.append(
-            [
-                P(str(severity).capitalize(), s.cell_bold),
-                P(getattr(p, "code", ""), s.cell),
-                P(getattr(p, "message", str(p)), s.cell),
-                P(where or "—", s.cell),
-            ]
+            Row(
+                [
+                    cell(str(severity).capitalize(), w[0], BOLD),
+                    cell(getattr(p, "code", ""), w[1]),
+                    cell(getattr(p, "message", str(p)), w[2]),
+                    cell(where or "—", w[3]),
+                ]
+            )
         )
-    for chunk in _chunks(rows):
-        out.append(grid_table([head, *chunk], [52, 110, ctx.width - 292, 130]))
-    return out
+    return [*out, list_grid(w, rows, page_h=page_h, header=head, on_draw=ctx.check)]

@@ -14,8 +14,9 @@ split between pages by lines, carrying outline entries when it is a heading.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from reportlab.lib.colors import Color
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -41,16 +42,16 @@ class _FontEncoder:
         self._learnt = 0  # how many assignments _learn has seen
 
     def encode(self, text: str) -> list[tuple[str, str]]:
-        """``[(subset font name, escaped bytes), …]`` for ``text``."""
+        """``[(subset font name, "(bytes) Tj"), …]`` for ``text``."""
         hit = self.cache.get(text)
         if hit is not None:
             return hit
         if self.known0.issuperset(text):
             name = self.names.get(0) or self._name(0)
-            out = [(name, escapePDF(text.translate(self.table0).encode("latin-1")))]
+            out = [(name, f"({escapePDF(text.translate(self.table0).encode('latin-1'))}) Tj")]
         else:
             out = [
-                (self.names.get(sub) or self._name(sub), escapePDF(raw))
+                (self.names.get(sub) or self._name(sub), f"({escapePDF(raw)}) Tj")
                 for sub, raw in self.font.splitString(text, self.doc)
             ]
             self._learn()
@@ -93,6 +94,15 @@ def colour_op(colour: Color, stroke: bool = False) -> str:
     return f"{fp_str(colour.red, colour.green, colour.blue)} {'RG' if stroke else 'rg'}"
 
 
+_CANVASES = itertools.count(1)
+
+
+class Placed(Protocol):
+    """Something drawn by ``TextWriter.placed``: it keeps its operators in ``frag``."""
+
+    frag: tuple | None
+
+
 class TextWriter:
     """Text show operators for one ``BT … ET`` object; ``finish()`` appends it to the canvas."""
 
@@ -101,42 +111,124 @@ class TextWriter:
         encoders = getattr(canv, "_sop_encoders", None)
         if encoders is None:
             encoders = canv._sop_encoders = {}
+            canv._sop_serial = next(_CANVASES)
         self._encoders: dict[str, _FontEncoder] = encoders
+        self.serial: int = canv._sop_serial
         self.code: list[str] = ["BT"]
-        self._font = ""
+        self._subset = ""  # the subset font and size last set with Tf
         self._size = ""
-        self._tf = ""  # the subset font and size last set with Tf
         self._colour: Color | None = None
 
-    def font(self, name: str, size: float) -> None:
-        self._font, self._size = name, num(size)
-
-    def colour(self, colour: Color) -> None:
-        if colour is not self._colour:
-            self.code.append(colour_op(colour))
-            self._colour = colour
-
-    def text(self, x: float, y: float, line: str) -> None:
-        if not line:
-            return
-        enc = self._encoders.get(self._font)
-        if enc is None:
-            enc = self._encoders[self._font] = _FontEncoder(self._font, self.canv._doc)
+    def lines(
+        self,
+        font: str,
+        size: float,
+        colour: Color,
+        x: float,
+        y: float,
+        leading: float,
+        lines: Sequence[str],
+        centre_in: float = 0.0,
+    ) -> None:
+        """Draw ``lines`` with the first baseline at ``y``, left-aligned at ``x`` or, with
+        ``centre_in``, centred in the width ``centre_in`` starting at ``x``."""
         code = self.code
-        code.append(f"1 0 0 1 {num(x)} {num(y)} Tm")
-        for name, raw in enc.encode(line):
-            tf = f"{name} {self._size} Tf"
-            if tf != self._tf:
-                code.append(tf)
-                self._tf = tf
-            code.append(f"({raw}) Tj")
+        append = code.append
+        if colour is not self._colour:
+            append(colour_op(colour))
+            self._colour = colour
+        enc = self._encoders.get(font)
+        if enc is None:
+            enc = self._encoders[font] = _FontEncoder(font, self.canv._doc)
+        size_text = num(size)
+        subset, current = self._subset, self._size
+        left = num(x)
+        for line in lines:
+            if line:
+                if centre_in:
+                    left = num(x + (centre_in - enc.font.stringWidth(line, size)) / 2)
+                append(f"1 0 0 1 {left} {num(y)} Tm")
+                for name, show in enc.encode(line):
+                    if name is not subset or size_text is not current:
+                        append(f"{name} {size_text} Tf")
+                        subset, current = name, size_text
+                    append(show)
+            y -= leading
+        self._subset, self._size = subset, current
+
+    def origin(self, y: float) -> None:
+        """Start a row: ``placed`` text is positioned from (0, ``y``), its first baseline on it."""
+        self.code.append(f"1 0 0 1 0 {num(y)} Tm")
+
+    def placed(
+        self,
+        holder: Placed,
+        font: str,
+        size: float,
+        colour: Color,
+        x: float,
+        leading: float,
+        lines: Sequence[str],
+        centre_in: float = 0.0,
+    ) -> None:
+        """``lines`` at ``x`` from the row origin (centred in ``centre_in`` from ``x`` when
+        given). The operators are relative moves (``Td``) that end back at the origin, so the
+        same cell drawn in another row reuses them: ``holder.frag`` keeps them, for this canvas
+        (subset codes belong to one PDF) and this ``x``."""
+        frag = holder.frag
+        if frag is None or frag[0] != self.serial or frag[1] != x or frag[2] != size:
+            frag = holder.frag = (
+                self.serial,
+                x,
+                size,
+                *self._fragment(font, size, x, leading, lines, centre_in),
+            )
+        first = frag[3]
+        if first is None:
+            return
+        append = self.code.append
+        if colour is not self._colour:
+            append(colour_op(colour))
+            self._colour = colour
+        size_text = num(size)
+        if first is not self._subset or size_text is not self._size:
+            append(f"{first} {size_text} Tf")
+            self._size = size_text
+        append(frag[4])
+        self._subset = frag[5]
+
+    def _fragment(
+        self, font: str, size: float, x: float, leading: float, lines: Sequence[str], centre_in: float
+    ) -> tuple[str | None, str, str]:
+        enc = self._encoders.get(font)
+        if enc is None:
+            enc = self._encoders[font] = _FontEncoder(font, self.canv._doc)
+        parts: list[str] = []
+        first: str | None = None
+        current = ""
+        at_x = at_y = 0.0
+        size_text = num(size)
+        for k, line in enumerate(lines):
+            lx = x + (centre_in - enc.font.stringWidth(line, size)) / 2 if centre_in else x
+            dy = -leading if k else 0.0
+            parts.append(f"{num(lx - at_x)} {num(dy)} Td")
+            at_x, at_y = lx, at_y + dy
+            for name, show in enc.encode(line) if line else ():
+                if first is None:
+                    first = name
+                elif name is not current:
+                    parts.append(f"{name} {size_text} Tf")
+                current = name
+                parts.append(show)
+        parts.append(f"{num(-at_x) if at_x else '0'} {num(-at_y) if at_y else '0'} Td")
+        return first, " ".join(parts), current
 
     def finish(self) -> None:
         if len(self.code) > 1:
             self.code.append("ET")
             self.canv._code.append("\n".join(self.code))
         self.code = ["BT"]
-        self._tf = ""
+        self._subset = self._size = ""
         self._colour = None
 
 
@@ -208,10 +300,7 @@ class TextBlock(Flowable):
 
     def draw(self) -> None:
         w = TextWriter(self.canv)
-        w.font(self.font, self.size)
-        w.colour(self.colour)
-        y = self.height - self.size
-        for line in self._lines or ():
-            w.text(0, y, line)
-            y -= self.leading
+        w.lines(
+            self.font, self.size, self.colour, 0.0, self.height - self.size, self.leading, self._lines or ()
+        )
         w.finish()

@@ -260,3 +260,198 @@ def test_cover_states_the_ship_gate_answer(tmp_path):
     cover = PdfReader(out).pages[0].extract_text()
     assert "Ship gate" in cover and "May ship: no" in cover
     assert "Security sign-off missing on 'Risk and compliance review'" in " ".join(cover.split())
+
+
+# -- fixed-layout tables: splitting, no text lost, the audit summary, status cells --------------
+def long_record_document():
+    """The factories' SOP with one node whose record runs over several pages: 90 checklist
+    items, 12 evidence files and 10 sign-offs, plus one item longer than a whole page."""
+    from sopdesigner.model import ChecklistItem, Decision, Evidence, SignOff
+
+    doc = make_document()
+    node = next(n for n in doc.nodes if n.id == "validate")
+    node.checklist = [
+        ChecklistItem(id=f"i{k}", text=f"Check number {k} of the long record", done=k % 2 == 0, done_by="Ann")
+        for k in range(90)
+    ]
+    words = " ".join(f"word{k}" for k in range(1800))  # ~11,000 characters: taller than a page
+    node.checklist.append(ChecklistItem(id="huge", text=f"Huge item start {words} huge item end"))
+    node.evidence = [
+        Evidence(
+            id=f"e{k}",
+            sha256=f"{k:064x}",
+            size=100 + k,
+            filename=f"evidence-file-{k}.txt",
+            title=f"Title {k}",
+        )
+        for k in range(12)
+    ]
+    node.required_roles = ["security"]
+    node.signoffs = [
+        SignOff(
+            id=f"s{k}",
+            signer=f"Signer Number{k}",
+            role="security",
+            decision=Decision.APPROVE,
+            comment=f"Comment {k}",
+            at="2026-01-01T10:00:00Z",
+        )
+        for k in range(10)
+    ]
+    return doc, node
+
+
+def test_a_record_longer_than_a_page_splits_repeats_its_headers_and_loses_no_text(tmp_path):
+    doc, node = long_record_document()
+    path = tmp_path / "long.pdf"
+    write_pdf(doc, path)
+    texts = page_texts(path)
+    record = [t for t in texts if "Check number" in t or "evidence-file-" in t or "Signer Number" in t]
+    assert len(record) >= 3  # the record really does run over several pages
+    text = " ".join(texts)
+    for item in node.checklist[:-1]:
+        assert item.text in text
+    assert "Huge item start word0 word1" in text and "word1799 huge item end" in text
+    for ev in node.evidence:
+        assert ev.filename in text and f"SHA-256 {ev.sha256}" in text
+    for s in node.signoffs:
+        assert s.signer in text and f"Comment: {s.comment}" in text
+    # Every page the checklist continues on starts with its header row again.
+    first = next(i for i, t in enumerate(texts) if "Node records" in t)
+    records = texts[first : next(i for i, t in enumerate(texts) if "Role matrix" in t)]
+    continued = [t for t in records if "Check number" in t and "Checklist" not in t]
+    assert continued
+    for t in continued:
+        assert "Item Required Ticked by When (UTC)" in t
+
+
+def test_every_checklist_item_evidence_and_signoff_of_the_recorded_document_is_printed(recorded, report):
+    text = " ".join(page_texts(report))
+    for node in recorded.nodes:
+        for item in node.checklist:
+            assert flat(item.text) in text
+        for ev in node.evidence:
+            assert flat(ev.filename) in text and ev.sha256 in text
+            assert flat(ev.title) in text and flat(ev.category) in text
+        for s in node.signoffs:
+            assert flat(s.signer) in text
+            for part in (s.meaning, s.comment, s.conditions):
+                assert flat(part) in text
+
+
+def test_audit_trail_rows_summarise_the_details_instead_of_printing_json(recorded, report):
+    texts = page_texts(report)
+    start = next(i for i, t in enumerate(texts) if "Audit trail" in t and "events, oldest first" in t)
+    trail = " ".join(texts[start:])
+    assert "data/audit-log.jsonl" in trail and "data/diagram.json" in trail
+    assert "sopdesigner verify" in trail
+    assert 'item "Performance metrics reviewed"' in trail
+    assert "signer Zoë Łukasiewicz · Security · request changes" in trail
+    assert "evidence metrics report.pdf (1000 bytes, sha256 " in trail
+    assert "round 2 · 1 sign-off superseded" in trail
+    assert '"item":' not in trail and '"sha256":' not in trail  # no raw JSON
+    for event in recorded.audit:
+        assert f"{event.hash[:8]}…" in trail  # one row per event
+
+
+def test_audit_details_read_as_sentences_for_every_action_kind():
+    from sopdesigner.export.pdf_audit import Describer
+
+    doc = make_document()
+    say = Describer(doc)
+    sha = "3f4a" + "0" * 60
+    cases = {
+        (
+            "checklist.ticked",
+            '{"item": "i", "text": "Threat model reviewed"}',
+        ): 'item "Threat model reviewed"',
+        ("checklist.added", '{"item": "i", "text": "New", "required": true}'): 'item "New" (required)',
+        ("checklist.changed", '{"item": "i", "text": {"old": "A", "new": "B"}}'): "text: A → B",
+        (
+            "evidence.attached",
+            f'{{"filename": "report.pdf", "size": 31, "sha256": "{sha}", "title": ""}}',
+        ): "evidence report.pdf (31 bytes, sha256 3f4a00000000…)",
+        (
+            "signoff.recorded",
+            '{"signer": "Yuki Ito", "role": "security", "decision": "approve", "round": 1}',
+        ): "signer Yuki Ito · Security · approve",
+        (
+            "signoff.revoked",
+            '{"signer": "Yuki Ito", "role": "legal", "decision": "approve_with_conditions", '
+            '"round": 2, "conditions": "Re-check"}',
+        ): "signer Yuki Ito · Legal · approve with conditions · round 2 · conditions: Re-check",
+        (
+            "review.round_started",
+            '{"round": 2, "superseded": ["a", "b"]}',
+        ): "round 2 · 2 sign-offs superseded",
+        ("node.added", '{"title": "Deploy", "kind": "end", "lane": "lane-business"}'): (
+            'end "Deploy" · lane lane-business'
+        ),
+        (
+            "edge.added",
+            '{"edge": "e", "source": "start", "target": "validate", "kind": "rework", "label": ""}',
+        ): ('from "Deployment request" to "Technical validation" · rework'),
+        ("role.added", '{"role": "qa", "name": "Quality"}'): 'role "Quality"',
+        ("lane.added", '{"lane": "l", "role": "legal"}'): "lane of role Legal",
+        (
+            "request.changed",
+            '{"model_name": {"old": "", "new": "fraud-scorer"}}',
+        ): "model name: — → fraud-scorer",
+        ("document.imported", f'{{"source": "diagram.json", "sha256": "{sha}"}}'): (
+            "from diagram.json (sha256 3f4a00000000…)"
+        ),
+        ("document.created", '{"template": "standard"}'): "from template standard",
+        ("review.ended", '{"attendees": ["A", "B"], "duration": 60}'): "attendees: A, B; duration: 60",
+        ("something.new", '{"x": 1}'): "x: 1",
+        ("checklist.ticked", '{"item": "i", "text": "T", "undo": true}'): 'item "T" (undo)',
+    }
+    import json
+
+    for (action, details), expected in cases.items():
+        assert say(action, json.loads(details)) == expected, action
+
+
+def test_audit_rows_are_at_most_two_lines(tmp_path):
+    from sopdesigner.editing.session import EditSession
+
+    doc = make_document()
+    long_text = "A very long checklist item " + " ".join(f"clause{k}" for k in range(200)) + " THE-END"
+    EditSession(doc, actor="Ann").log("checklist.ticked", "validate", {"item": "x", "text": long_text})
+    path = tmp_path / "a.pdf"
+    write_pdf(doc, path)
+    trail = page_texts(path)[-1]
+    assert 'item "A very long checklist item clause0' in trail
+    assert "THE-END" not in trail  # cut after two lines, with an ellipsis
+    assert "…" in trail
+
+
+def test_status_labels_wrap_inside_the_summary_status_column(tmp_path, recorded, report):
+    from sopdesigner.export.pdf_fonts import REGULAR
+    from sopdesigner.export.pdf_grid import PAD_X
+    from sopdesigner.export.pdf_report import MARGIN
+    from sopdesigner.export.pdf_sections import SUMMARY_WIDTHS, _status_grid_cell
+    from sopdesigner.model.enums import Status
+    from sopdesigner.model.status import STATUS_STYLES
+
+    pdfmetrics = pytest.importorskip("reportlab.pdfbase.pdfmetrics")
+    width = SUMMARY_WIDTHS[4]
+    for status in Status:
+        cell = _status_grid_cell(status, width)
+        assert " ".join(cell.lines) == f"{STATUS_STYLES[status].glyph} {STATUS_STYLES[status].label}"
+        for line in cell.lines:
+            assert pdfmetrics.stringWidth(line, REGULAR, 7.8) <= width - 2 * PAD_X, (status, line)
+    # In the PDF: the second line of "☑ Approved with conditions" starts inside the status column.
+    left = MARGIN + sum(SUMMARY_WIDTHS[:4])
+    reader = pypdf.PdfReader(report)
+    summary = next(
+        p for p in reader.pages if "Summary" in p.extract_text() and "Sign-offs" in p.extract_text()
+    )
+    starts: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            starts.append((text.strip(), tm[4] * cm[0] + tm[5] * cm[2] + cm[4]))
+
+    summary.extract_text(visitor_text=visit)
+    xs = [x for text, x in starts if text.startswith("conditions")]
+    assert xs and all(left < x < left + width for x in xs)
