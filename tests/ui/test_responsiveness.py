@@ -81,8 +81,10 @@ def test_large_pdf_export_keeps_the_event_loop_turning(window, answers, big_docu
     qtbot.waitUntil(lambda: window.exports.worker is None, timeout=10_000)
 
     assert window.exports.last_result == "done"
-    # The export took many heartbeats, and none of them was late by more than the bound.
-    assert len(heart.beats) > 20
+    # The heartbeat kept firing through the export (at least half the beats its duration
+    # allows: the export is now under a second at this size), none late by more than the bound.
+    expected = (heart.beats[-1] - heart.beats[0]) / (BEAT_MS / 1000)
+    assert len(heart.beats) > 5 and len(heart.beats) >= expected / 2
     assert heart.worst_gap < MAX_GAP_S, f"the window froze for {heart.worst_gap:.2f} s"
     # Progress came from the worker, one step per node section (plus the summary).
     assert progress_seen[-1] == (NODES + 1, NODES + 1)
