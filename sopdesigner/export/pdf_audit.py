@@ -14,8 +14,8 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from sopdesigner.export.pdf_fonts import para_text
-from sopdesigner.export.pdf_grid import Grid, Row, cell, header_row
+from sopdesigner.export.pdf_fonts import para_text, plain_text
+from sopdesigner.export.pdf_grid import Cell, Grid, Row, cell, header_row
 from sopdesigner.export.pdf_sections import Ctx, Heading, stamp
 from sopdesigner.export.pdf_styles import MUTED, M
 from sopdesigner.model.display import human_size
@@ -162,7 +162,8 @@ def audit_trail(ctx: Ctx) -> list[Flowable]:
         return [*out, M("No audit events recorded yet.", s.body)]
     describe = Describer(d)
     w = ctx.wide
-    # Seq, stamp, action and hash prefixes fit one line; Details takes what is left.
+    # Seq (to 6 digits), a stamp, the longest action and 8-digit hash prefixes fit one line;
+    # Details takes what is left.
     fixed = [34, 96, 76, 96, 110]
     widths = [*fixed, w - sum(fixed) - 108, 54, 54]
     head = header_row(["Seq", "Time (UTC)", "Actor", "Action", "Node", "Details", "Hash", "Previous"], widths)
@@ -171,16 +172,20 @@ def audit_trail(ctx: Ctx) -> list[Flowable]:
     def row_at(i: int) -> Row:
         e = events[i]
         node = describe.titles.get(e.node, e.node) if e.node else "—"
+        at = plain_text(stamp(e.at))
         return Row(
             [
-                cell(str(e.seq), widths[0]),
-                cell(stamp(e.at), widths[1], max_lines=MAX_LINES),
+                # Unique per event and known to fit one line: no measuring, no caching.
+                Cell([str(e.seq)]),
+                Cell([at])
+                if len(at) <= len("2026-01-05 10:14:28Z")
+                else cell(at, widths[1], max_lines=MAX_LINES),
                 cell(e.actor, widths[2], max_lines=MAX_LINES),
                 cell(e.action, widths[3], max_lines=MAX_LINES),
                 cell(node, widths[4], max_lines=MAX_LINES),
                 cell(describe(e.action, e.details), widths[5], max_lines=MAX_LINES),
-                cell(e.hash[:8] + "…", widths[6]),
-                cell(e.prev_hash[:8] + "…", widths[7], colour=MUTED),
+                Cell([plain_text(e.hash[:8]) + "…"]),
+                Cell([plain_text(e.prev_hash[:8]) + "…"], colour=MUTED),
             ]
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Callable
 from itertools import repeat
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -59,6 +60,21 @@ def _measured_font_class() -> type:
             return 0.001 * size * units
 
     return MeasuredTTFont
+
+
+_MEASURES: dict[str, Callable[[str, float], float]] = {}
+
+
+def measure(font_name: str) -> Callable[[str, float], float]:
+    """``width(text, size)`` of a registered font, without reportlab's font lookup per call
+    (table cells measure hundreds of thousands of strings)."""
+    width = _MEASURES.get(font_name)
+    if width is None:
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        register_fonts()
+        width = _MEASURES[font_name] = getFont(font_name).stringWidth
+    return width
 
 
 @functools.cache

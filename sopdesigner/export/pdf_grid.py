@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from reportlab.lib.colors import Color
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
+from sopdesigner.export.pdf_fonts import BOLD, REGULAR, measure, plain_text
 from sopdesigner.export.pdf_styles import (
     CELL_LEADING,
     CELL_SIZE,
@@ -65,7 +65,7 @@ def fit_lines(text: str, width: float, font: str = REGULAR, max_lines: int = 0) 
     lines when given, the last one ending in an ellipsis if text was cut."""
     plain = plain_text(text)
     inner = width - 2 * PAD_X
-    if "\n" not in plain and "\t" not in plain and getFont(font).stringWidth(plain, CELL_SIZE) <= inner:
+    if "\n" not in plain and "\t" not in plain and measure(font)(plain, CELL_SIZE) <= inner:
         return [plain]
     lines = break_lines(plain, font, CELL_SIZE, inner)
     if max_lines and len(lines) > max_lines:
@@ -113,7 +113,7 @@ class Row:
 
     def __init__(self, cells: list[Cell], detail: Cell | None = None, fill: Color | None = None) -> None:
         self.cells, self.detail, self.fill = cells, detail, fill
-        self.main_h = _block_h(max(len(c.lines) for c in cells)) if cells else 0.0
+        self.main_h = _block_h(max([len(c.lines) for c in cells])) if cells else 0.0
         self.height = self.main_h + (_block_h(len(detail.lines)) if detail is not None else 0.0)
 
     def split(self, avail: float) -> tuple[Row, Row] | None:
@@ -147,12 +147,37 @@ def header_row(labels: Sequence[str], widths: Sequence[float], *, centre_from: i
     )
 
 
+class Caption:
+    """A heading drawn as the top of a grid's first part, so that it is never left alone at
+    the foot of a page and costs no flowable of its own (a report has thousands). Its space
+    before is the grid's (dropped at the top of a frame, as for any flowable)."""
+
+    def __init__(
+        self,
+        text: str,
+        font: str,
+        size: float,
+        leading: float,
+        width: float,
+        *,
+        colour: Color = INK,
+        space_before: float = 0.0,
+        space_after: float = 0.0,
+    ) -> None:
+        self.lines = break_lines(plain_text(text), font, size, width)
+        self.font, self.size, self.leading, self.colour = font, size, leading, colour
+        self.space_before = space_before
+        self.height = len(self.lines) * leading + space_after
+        self.frag: tuple | None = None  # for TextWriter.placed
+
+
 class Grid(Flowable):
     """Rows ``start``..``end`` of a table whose row ``i`` is ``row_at(i)``; see the module doc.
     ``page_h`` is the frame height: ``wrap`` measures rows until they pass it, so the height it
     reports is either the true height or more than a page, which is all layout needs to know
     (keep-with-next groups measure with unlimited height). ``on_draw`` runs
-    before each page's part is drawn (the export's cancel check)."""
+    before each page's part is drawn (the export's cancel check). A ``caption`` heads the
+    first part, which carries the ``outline`` entries too (see ``Heading``)."""
 
     def __init__(
         self,
@@ -167,8 +192,13 @@ class Grid(Flowable):
         start: int = 0,
         cache: dict[int, Row] | None = None,
         first: Row | None = None,
+        caption: Caption | None = None,
+        outline: Sequence[tuple[str, str, int]] = (),
     ) -> None:
         super().__init__()
+        self.caption = caption
+        self.outline = list(outline)
+        self.spaceBefore = caption.space_before if caption is not None else 0.0
         self.widths = list(widths)
         self.xs = [0.0]
         for w in self.widths:
@@ -189,8 +219,13 @@ class Grid(Flowable):
             row = self._cache[i] = self.row_at(i)
         return row
 
-    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+    def _top_h(self) -> float:
+        """The caption and the header row: what each part draws before its rows."""
         h = self.header.height if self.header is not None else 0.0
+        return h + self.caption.height if self.caption is not None else h
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        h = self._top_h()
         for i in range(self.start, self.count):
             h += self._row(i).height
             if h > self.page_h and i + 1 < self.count:
@@ -199,7 +234,7 @@ class Grid(Flowable):
         return self.width, h
 
     def split(self, avail_w: float, avail_h: float) -> list[Flowable]:
-        head_h = self.header.height if self.header is not None else 0.0
+        head_h = self._top_h()
         h, i = head_h, self.start
         while i < self.count:
             rh = self._row(i).height
@@ -234,6 +269,8 @@ class Grid(Flowable):
             zebra=self.zebra,
             on_draw=self.on_draw,
             start=self.start,
+            caption=self.caption,
+            outline=self.outline,
         )
 
     def _clone(self, start: int, first: Row | None) -> Grid:
@@ -253,75 +290,76 @@ class Grid(Flowable):
     def draw(self) -> None:
         if self.on_draw is not None:
             self.on_draw()
+        text = TextWriter(self.canv)
+        grid_top = self.height
+        cap = self.caption
+        if cap is not None:
+            text.origin(self.height - cap.size)
+            text.placed(cap, cap.font, cap.size, cap.colour, 0.0, cap.leading, cap.lines)
+            grid_top -= cap.height
         rows: list[tuple[Row, Color | None]] = []
         if self.header is not None:
             rows.append((self.header, self.header.fill))
         for i in range(self.start, self.count):
             row = self._row(i)
             rows.append((row, row.fill or (ZEBRA if self.zebra and i % 2 else None)))
-        xs, right = self.xs, self.xs[-1]
+        xs = self.xs
+        right = num(xs[-1])
+        # Text x of each column: left-aligned after the padding, or the column's left edge for
+        # centred cells (``placed`` centres within the width).
+        lefts = [x + PAD_X for x in xs]
+        spans = [xs[c + 1] - xs[c] for c in range(len(xs) - 1)]
+        inner = [num(x) for x in xs[1:-1]]
         fills: list[str] = []
         rules: list[str] = [f"{num(RULE_WIDTH)} w", colour_op(RULE, stroke=True)]
-        text = TextWriter(self.canv)
+        placed = text.placed
         fill_colour: Color | None = None
-        ncols = len(xs) - 1
-        inner_top: list[float | None] = [None] * (ncols + 1)  # open vertical rules per column edge
+        v_top: str | None = None  # where the open run of column rules started
 
-        def close_verticals(y: float) -> None:
-            for c in range(1, ncols):
-                top = inner_top[c]
-                if top is not None:
-                    rules.append(f"{num(xs[c])} {num(top)} m {num(xs[c])} {num(y)} l")
-                    inner_top[c] = None
-
-        y = self.height
-        rules.append(f"0 {num(y)} m {num(right)} {num(y)} l")
+        y = grid_top
+        y_text = num(y)
+        rules.append(f"0 {y_text} m {right} {y_text} l")
         for row, fill in rows:
             bottom = y - row.height
+            bottom_text = num(bottom)
             if fill is not None:
                 if fill is not fill_colour:
                     fills.append(colour_op(fill))
                     fill_colour = fill
-                fills.append(f"0 {num(bottom)} {num(right)} {num(row.height)} re f")
+                fills.append(f"0 {bottom_text} {right} {num(row.height)} re f")
             if row.cells:
-                main_bottom = y - row.main_h
+                if v_top is None:
+                    v_top = y_text
                 text.origin(y - PAD_TOP - CELL_SIZE)
-                for c in range(1, ncols):
-                    if inner_top[c] is None:
-                        inner_top[c] = y
                 for c, cl in enumerate(row.cells):
                     if cl.fill is not None:
                         if cl.fill is not fill_colour:
                             fills.append(colour_op(cl.fill))
                             fill_colour = cl.fill
                         fills.append(
-                            f"{num(xs[c])} {num(main_bottom)} {num(xs[c + 1] - xs[c])} {num(row.main_h)} re f"
+                            f"{num(xs[c])} {num(y - row.main_h)} {num(spans[c])} {num(row.main_h)} re f"
                         )
                     if cl.centre:
-                        text.placed(
-                            cl,
-                            cl.font,
-                            CELL_SIZE,
-                            cl.colour,
-                            xs[c],
-                            CELL_LEADING,
-                            cl.lines,
-                            xs[c + 1] - xs[c],
-                        )
+                        placed(cl, cl.font, CELL_SIZE, cl.colour, xs[c], CELL_LEADING, cl.lines, spans[c])
                     else:
-                        text.placed(cl, cl.font, CELL_SIZE, cl.colour, xs[c] + PAD_X, CELL_LEADING, cl.lines)
-                if row.detail is not None:
-                    close_verticals(main_bottom)
-                    rules.append(f"0 {num(main_bottom)} m {num(right)} {num(main_bottom)} l")
+                        placed(cl, cl.font, CELL_SIZE, cl.colour, lefts[c], CELL_LEADING, cl.lines)
             d = row.detail
             if d is not None:
+                # The detail spans the row: the column rules stop above it.
+                main_bottom = num(y - row.main_h)
+                if v_top is not None:
+                    rules += [f"{x} {v_top} m {x} {main_bottom} l" for x in inner]
+                    v_top = None
+                if row.cells:
+                    rules.append(f"0 {main_bottom} m {right} {main_bottom} l")
                 text.origin(y - row.main_h - PAD_TOP - CELL_SIZE)
-                text.placed(d, d.font, CELL_SIZE, d.colour, PAD_X, CELL_LEADING, d.lines)
-            rules.append(f"0 {num(bottom)} m {num(right)} {num(bottom)} l")
-            y = bottom
-        close_verticals(y)
-        rules.append(f"0 {num(self.height)} m 0 {num(y)} l")
-        rules.append(f"{num(right)} {num(self.height)} m {num(right)} {num(y)} l S")
+                placed(d, d.font, CELL_SIZE, d.colour, PAD_X, CELL_LEADING, d.lines)
+            rules.append(f"0 {bottom_text} m {right} {bottom_text} l")
+            y, y_text = bottom, bottom_text
+        if v_top is not None:
+            rules += [f"{x} {v_top} m {x} {y_text} l" for x in inner]
+        top = num(grid_top)
+        rules.append(f"0 {top} m 0 {y_text} l {right} {top} m {right} {y_text} l S")
         code = self.canv._code
         if fills:
             code.append(" ".join(fills))
@@ -337,8 +375,18 @@ def list_grid(
     header: Row | None = None,
     zebra: bool = True,
     on_draw: Callable[[], None] | None = None,
+    caption: Caption | None = None,
+    outline: Sequence[tuple[str, str, int]] = (),
 ) -> Grid:
     """A grid over rows already made (a node's checklist, its sign-offs)."""
     return Grid(
-        widths, len(rows), rows.__getitem__, page_h=page_h, header=header, zebra=zebra, on_draw=on_draw
+        widths,
+        len(rows),
+        rows.__getitem__,
+        page_h=page_h,
+        header=header,
+        zebra=zebra,
+        on_draw=on_draw,
+        caption=caption,
+        outline=outline,
     )

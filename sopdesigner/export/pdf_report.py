@@ -104,7 +104,9 @@ def _fsync_dir(folder: Path) -> None:
 def _build(
     doc: Document, out: Path, problems: list[Any] | None, progress: Progress | None, cancel: Cancel | None
 ) -> None:
+    from reportlab.lib.colors import Color
     from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
@@ -113,6 +115,7 @@ def _build(
     from sopdesigner.export.pdf_diagram import diagram_flowables
     from sopdesigner.export.pdf_fonts import REGULAR, plain_text
     from sopdesigner.export.pdf_styles import Expand, expand_placeholders, make_styles
+    from sopdesigner.export.pdf_text import TextWriter
     from sopdesigner.model.status import node_status
 
     styles = make_styles()
@@ -124,22 +127,22 @@ def _build(
     head = doc.audit_head
     exported_at = utc_now()
 
+    grey = Color(0.4, 0.4, 0.4)
+    footer_text = f"{title[:90]} · audit head {head[:16]}…"
+    room = stringWidth("00000", REGULAR, 7.5)  # the total is drawn later: room for five digits
+
     def footer(canvas: Any, _doc: Any) -> None:
         width = canvas._pagesize[0]
-        canvas.saveState()
-        canvas.setFont(REGULAR, 7.5)
-        canvas.setFillColorRGB(0.4, 0.4, 0.4)
-        canvas.drawString(MARGIN, MARGIN - 14, f"{title[:90]} · audit head {head[:16]}…")
         label = f"Page {canvas.getPageNumber()} of "
-        # The total is a form defined once all pages exist; leave room for five digits.
-        x = (
-            width
-            - MARGIN
-            - canvas.stringWidth("00000", REGULAR, 7.5)
-            - canvas.stringWidth(label, REGULAR, 7.5)
-        )
-        canvas.drawString(x, MARGIN - 14, label)
-        canvas.translate(x + canvas.stringWidth(label, REGULAR, 7.5), MARGIN - 14)
+        label_w = stringWidth(label, REGULAR, 7.5)
+        x = width - MARGIN - room - label_w
+        text = TextWriter(canvas)
+        text.lines(REGULAR, 7.5, grey, MARGIN, MARGIN - 14, 9.0, [footer_text])
+        text.lines(REGULAR, 7.5, grey, x, MARGIN - 14, 9.0, [label])
+        text.finish()
+        # The total is a form defined once all pages exist.
+        canvas.saveState()
+        canvas.translate(x + label_w, MARGIN - 14)
         canvas.doForm(FOOTER_FORM)
         canvas.restoreState()
 

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text, plain_text
-from sopdesigner.export.pdf_grid import Cell, Grid, Row, cell, header_row, list_grid
+from sopdesigner.export.pdf_grid import Caption, Cell, Grid, Row, cell, header_row, list_grid
 from sopdesigner.export.pdf_styles import (
     HEAD_FILL,
     INK,
@@ -326,6 +326,20 @@ def _text_block(text: str, style: ParagraphStyle, outline: Sequence[tuple[str, s
     )
 
 
+def _caption(text: str, style: ParagraphStyle, width: float) -> Caption:
+    """A heading in a paragraph style, drawn by the grid it heads (see ``Caption``)."""
+    return Caption(
+        text,
+        style.fontName,
+        style.fontSize,
+        style.leading,
+        width,
+        colour=style.textColor,
+        space_before=style.spaceBefore,
+        space_after=style.spaceAfter,
+    )
+
+
 def _subheading(text: str, style: ParagraphStyle, following: float) -> list[Flowable]:
     """A heading that starts a new page unless it and ``following`` points of what comes
     after it (a table's header and first row) fit on this one."""
@@ -336,11 +350,7 @@ def _subheading(text: str, style: ParagraphStyle, following: float) -> list[Flow
 def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> list[Flowable]:
     d, s = ctx.doc, ctx.styles
     title = f"{index}. {plain_text(node.title)}"
-    out: list[Flowable] = [
-        CondPageBreak(ctx.height * 0.3),
-        Tick(tick),
-        _text_block(title, s.h2, [(title, f"node-{index}", 1)]),
-    ]
+    out: list[Flowable] = [CondPageBreak(ctx.height * 0.3)]
     status = ctx.statuses[node.id]
     required = ", ".join(d.role_name(r) for r in node.required_roles) or "None"
     w = ctx.width
@@ -378,7 +388,18 @@ def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> 
             ]
         ),
     ]
-    out.append(list_grid(widths, rows, page_h=ctx.height, zebra=False))
+    # The node's heading heads its first table, which reports progress when it is drawn.
+    out.append(
+        list_grid(
+            widths,
+            rows,
+            page_h=ctx.height,
+            zebra=False,
+            on_draw=tick,
+            caption=_caption(title, s.h2, w),
+            outline=[(title, f"node-{index}", 1)],
+        )
+    )
     out.append(Spacer(1, 4))
     out.append(
         _text_block(node.description, s.body)
@@ -409,10 +430,8 @@ def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
         )
         for item in node.checklist
     ]
-    return [
-        *_subheading("Checklist", s.h3, head.height + rows[0].height),
-        list_grid(w, rows, page_h=ctx.height, header=head, on_draw=ctx.check),
-    ]
+    caption = _caption("Checklist", s.h3, ctx.width)
+    return [list_grid(w, rows, page_h=ctx.height, header=head, on_draw=ctx.check, caption=caption)]
 
 
 def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
@@ -438,9 +457,9 @@ def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
                 detail=cell(detail, ctx.width, colour=MUTED),
             )
         )
+    caption = _caption("Evidence", s.h3, ctx.width)
     return [
-        *_subheading("Evidence", s.h3, head.height + rows[0].height),
-        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check),
+        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check, caption=caption)
     ]
 
 
@@ -477,9 +496,9 @@ def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
                 detail=cell(detail, ctx.width, colour=ink),
             )
         )
+    caption = _caption("Sign-offs", s.h3, ctx.width)
     return [
-        *_subheading("Sign-offs", s.h3, head.height + rows[0].height),
-        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check),
+        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check, caption=caption)
     ]
 
 

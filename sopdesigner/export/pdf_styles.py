@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text, plain_text, register_fonts
+from sopdesigner.export.pdf_fonts import BOLD, REGULAR, measure, para_text, plain_text, register_fonts
 
 INK = HexColor("#222222")
 MUTED = HexColor("#666666")
@@ -159,7 +159,8 @@ def break_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy line breaking of plain text at spaces, as reportlab's Paragraph breaks it: a line
     may run over by its spaces' shrinkage (5 % of a space each), and a word wider than the cell
     starts on the current line and is split by character."""
-    space = stringWidth(" ", font, size)
+    width_of = measure(font)
+    space = width_of(" ", size)
     shrink = SPACE_SHRINKAGE * space
     out: list[str] = []
     for para in text.split("\n"):
@@ -168,7 +169,7 @@ def break_lines(text: str, font: str, size: float, width: float) -> list[str]:
         for word in para.replace("\t", " ").split(" "):
             if not word:
                 continue
-            w = stringWidth(word, font, size)
+            w = width_of(word, size)
             if used + space + w <= width + shrink * len(line):
                 line.append(word)
                 used += space + w
@@ -180,7 +181,7 @@ def break_lines(text: str, font: str, size: float, width: float) -> list[str]:
             # Too wide for any line: fill the current line, then whole lines, char by char.
             piece, pw = "", used + space
             for ch in word:
-                cw = stringWidth(ch, font, size)
+                cw = width_of(ch, size)
                 if pw + cw > width and (piece or line):
                     out.append(" ".join([*line, piece]) if piece else " ".join(line))
                     line, piece, pw = [], "", 0.0

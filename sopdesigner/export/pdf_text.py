@@ -203,6 +203,12 @@ class TextWriter:
         enc = self._encoders.get(font)
         if enc is None:
             enc = self._encoders[font] = _FontEncoder(font, self.canv._doc)
+        if len(lines) == 1 and not centre_in:
+            # Most cells: one left-aligned line in one subset.
+            shows = enc.encode(lines[0]) if lines[0] else ()
+            if len(shows) == 1:
+                name, show = shows[0]
+                return name, f"{num(x)} 0 Td {show} {num(-x) if x else '0'} 0 Td", name
         parts: list[str] = []
         first: str | None = None
         current = ""
