@@ -126,6 +126,11 @@ def plain_text(value: object) -> str:
     return clean
 
 
+def clear_caches() -> None:
+    """Forget the cleaned strings of the last report."""
+    _PLAIN_CACHE.clear()
+
+
 def _clean(text: str) -> str:
     covered = register_fonts()
     if text.isprintable() and covered.issuperset(map(ord, text)) and unicodedata.is_normalized("NFC", text):

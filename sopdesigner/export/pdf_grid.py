@@ -60,6 +60,11 @@ _CELLS_LIMIT = 50_000
 _CELL_MAX_LEN = 120  # names, labels, item texts: the strings that repeat from row to row
 
 
+def clear_caches() -> None:
+    """Forget the cells of the last report (they hold its text operators): called after each."""
+    _CELLS.clear()
+
+
 def fit_lines(text: str, width: float, font: str = REGULAR, max_lines: int = 0) -> list[str]:
     """User text wrapped to a column of ``width`` (padding included); at most ``max_lines``
     lines when given, the last one ending in an ellipsis if text was cut."""

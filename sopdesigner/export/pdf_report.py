@@ -110,6 +110,7 @@ def _build(
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
+    from sopdesigner.export import pdf_fonts, pdf_grid, pdf_text
     from sopdesigner.export import pdf_sections as sec
     from sopdesigner.export.pdf_audit import audit_trail
     from sopdesigner.export.pdf_diagram import diagram_flowables
@@ -271,6 +272,12 @@ def _build(
         story += [NextPageTemplate("landscape")]
     story += [PageBreak()]
     story += audit_trail(ctx)
-    template.build(story, canvasmaker=ReportCanvas)
+    try:
+        template.build(story, canvasmaker=ReportCanvas)
+    finally:
+        # The layout caches hold this report's strings: memory goes back once it is written.
+        pdf_grid.clear_caches()
+        pdf_text.clear_caches()
+        pdf_fonts.clear_caches()
     if progress is not None:
         progress(total, total)

@@ -40,13 +40,24 @@ class _FontEncoder:
         self.table0: dict[int, int] = {}  # code point -> byte, for characters in subset 0
         self.known0: set[str] = set()
         self._learnt = 0  # how many assignments _learn has seen
+        # The document's subsets map printable ASCII to itself when reportlab's ttfAsciiReadable
+        # is on (its default): check the assignments rather than trust the setting.
+        self.font.splitString(" ~", doc)
+        assignments = self.font.state[doc].assignments
+        self.ascii_readable = all(
+            assignments.get(c) == c for c in range(32, 127) if c in self.font.face.charToGlyph
+        )
 
     def encode(self, text: str) -> list[tuple[str, str]]:
         """``[(subset font name, "(bytes) Tj"), …]`` for ``text``."""
         hit = self.cache.get(text)
         if hit is not None:
             return hit
-        if self.known0.issuperset(text):
+        if text.isascii() and text.isprintable() and self.ascii_readable:
+            # Printable ASCII is its own code in subset 0 (reportlab's "ASCII readable" subsets).
+            name = self.names.get(0) or self._name(0)
+            out = [(name, f"({escapePDF(text.encode('ascii'))}) Tj")]
+        elif self.known0.issuperset(text):
             name = self.names.get(0) or self._name(0)
             out = [(name, f"({escapePDF(text.translate(self.table0).encode('latin-1'))}) Tj")]
         else:
@@ -88,6 +99,10 @@ def num(value: float) -> str:
             _NUMS.clear()
         text = _NUMS[value] = fp_str(value)
     return text
+
+
+def clear_caches() -> None:
+    _NUMS.clear()
 
 
 def colour_op(colour: Color, stroke: bool = False) -> str:
