@@ -63,6 +63,7 @@ class Describer:
     def __init__(self, doc: Document) -> None:
         self.titles = {n.id: n.title for n in doc.nodes}
         self.roles = {r.id: r.name for r in doc.roles}
+        self.lanes = {lane.id: self.role(lane.role) for lane in doc.lanes}
 
     def role(self, role_id: Any) -> str:
         return self.roles.get(str(role_id), _value(role_id))
@@ -89,12 +90,11 @@ class Describer:
             size = d.get("size")
             facts = [
                 human_size(size) if isinstance(size, int) else None,
-                f"sha256 {sha[:12]}…" if sha else None,
+                f"sha256 {sha[:8]}…" if sha else None,
             ]
             facts_text = ", ".join(f for f in facts if f)
-            text = f"evidence {_value(d.get('filename'))}" + (f" ({facts_text})" if facts_text else "")
-            title = d.get("title")
-            return text + (f" · {_quoted(title)}" if title else "")
+            # Title and category are in the node's record; the file and its hash identify it here.
+            return f"evidence {_value(d.get('filename'))}" + (f" ({facts_text})" if facts_text else "")
         if kind == "signoff":
             parts = [
                 f"signer {_value(d.get('signer'))}",
@@ -117,7 +117,8 @@ class Describer:
                 return text
             return _changes(d)
         if kind == "node" and verb in ("added", "removed"):
-            return f"{_value(d.get('kind'))} {_quoted(d.get('title'))} · lane {_value(d.get('lane'))}"
+            lane = self.lanes.get(str(d.get("lane")), _value(d.get("lane")))
+            return f"{_value(d.get('kind'))} {_quoted(d.get('title'))} · lane {lane}"
         if kind == "edge" and verb in ("added", "removed"):
             text = f"from {self.node(d.get('source'))} to {self.node(d.get('target'))}"
             if d.get("kind") and d.get("kind") != "flow":
@@ -133,7 +134,7 @@ class Describer:
             )
         if action == "document.imported":
             sha = str(d.get("sha256", ""))
-            return f"from {_value(d.get('source'))}" + (f" (sha256 {sha[:12]}…)" if sha else "")
+            return f"from {_value(d.get('source'))}" + (f" (sha256 {sha[:8]}…)" if sha else "")
         if action == "document.created":
             if d.get("template"):
                 return f"from template {_value(d['template'])}"
@@ -162,10 +163,10 @@ def audit_trail(ctx: Ctx) -> list[Flowable]:
         return [*out, M("No audit events recorded yet.", s.body)]
     describe = Describer(d)
     w = ctx.wide
-    # Seq (to 6 digits), a stamp, the longest action and 8-digit hash prefixes fit one line;
-    # Details takes what is left.
-    fixed = [34, 96, 76, 96, 110]
-    widths = [*fixed, w - sum(fixed) - 108, 54, 54]
+    # Seq (6 digits), a stamp, the longest action and the hash prefixes fit one line; Details
+    # takes what is left, enough for an evidence file's name, size and hash prefix on one line.
+    fixed = [36, 95, 62, 88, 124]
+    widths = [*fixed, w - sum(fixed) - 106, 53, 53]
     head = header_row(["Seq", "Time (UTC)", "Actor", "Action", "Node", "Details", "Hash", "Previous"], widths)
     events = d.audit
 

@@ -350,7 +350,8 @@ def _subheading(text: str, style: ParagraphStyle, following: float) -> list[Flow
 def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> list[Flowable]:
     d, s = ctx.doc, ctx.styles
     title = f"{index}. {plain_text(node.title)}"
-    out: list[Flowable] = [CondPageBreak(ctx.height * 0.3)]
+    # A record starts on a new page unless its heading, key facts and first table rows fit here.
+    out: list[Flowable] = [CondPageBreak(ctx.height * 0.2)]
     status = ctx.statuses[node.id]
     required = ", ".join(d.role_name(r) for r in node.required_roles) or "None"
     w = ctx.width

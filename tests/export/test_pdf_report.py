@@ -370,7 +370,7 @@ def test_audit_details_read_as_sentences_for_every_action_kind():
         (
             "evidence.attached",
             f'{{"filename": "report.pdf", "size": 31, "sha256": "{sha}", "title": ""}}',
-        ): "evidence report.pdf (31 bytes, sha256 3f4a00000000…)",
+        ): "evidence report.pdf (31 bytes, sha256 3f4a0000…)",
         (
             "signoff.recorded",
             '{"signer": "Yuki Ito", "role": "security", "decision": "approve", "round": 1}',
@@ -385,7 +385,7 @@ def test_audit_details_read_as_sentences_for_every_action_kind():
             '{"round": 2, "superseded": ["a", "b"]}',
         ): "round 2 · 2 sign-offs superseded",
         ("node.added", '{"title": "Deploy", "kind": "end", "lane": "lane-business"}'): (
-            'end "Deploy" · lane lane-business'
+            'end "Deploy" · lane Business'
         ),
         (
             "edge.added",
@@ -398,7 +398,7 @@ def test_audit_details_read_as_sentences_for_every_action_kind():
             '{"model_name": {"old": "", "new": "fraud-scorer"}}',
         ): "model name: — → fraud-scorer",
         ("document.imported", f'{{"source": "diagram.json", "sha256": "{sha}"}}'): (
-            "from diagram.json (sha256 3f4a00000000…)"
+            "from diagram.json (sha256 3f4a0000…)"
         ),
         ("document.created", '{"template": "standard"}'): "from template standard",
         ("review.ended", '{"attendees": ["A", "B"], "duration": 60}'): "attendees: A, B; duration: 60",
