@@ -42,9 +42,9 @@ KIND_LABELS = {
     NodeKind.NOTE: "Note",
 }
 CHUNK_ROWS = 45  # long platypus tables are split into chunks: reportlab's table splitting is quadratic
-# The summary's columns but the last (Sign-offs takes the rest). Status fits its longest label,
-# "☑ Approved with conditions", on two lines.
-SUMMARY_WIDTHS = [22, 112, 52, 66, 84, 50, 48]
+# The summary's columns but the last: each label and header fits (a status wraps inside its cell,
+# "☑ Approved with conditions" on two lines); Sign-offs takes the rest, a signer per line.
+SUMMARY_WIDTHS = [22, 96, 50, 60, 70, 47, 46]
 
 
 class Heading(Paragraph):
