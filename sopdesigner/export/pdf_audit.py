@@ -15,7 +15,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from sopdesigner.export.pdf_fonts import para_text, plain_text
-from sopdesigner.export.pdf_grid import Cell, Grid, Row, cell, header_row
+from sopdesigner.export.pdf_grid import Cell, Grid, Row, column, header_row
 from sopdesigner.export.pdf_sections import Ctx, Heading, stamp
 from sopdesigner.export.pdf_styles import MUTED, M
 from sopdesigner.model.display import human_size
@@ -170,21 +170,22 @@ def audit_trail(ctx: Ctx) -> list[Flowable]:
     head = header_row(["Seq", "Time (UTC)", "Actor", "Action", "Node", "Details", "Hash", "Previous"], widths)
     events = d.audit
 
+    actor, action, node_col, details, stamps = (
+        column(widths[k], max_lines=MAX_LINES) for k in (2, 3, 4, 5, 1)
+    )
+
     def row_at(i: int) -> Row:
         e = events[i]
-        node = describe.titles.get(e.node, e.node) if e.node else "—"
         at = plain_text(stamp(e.at))
         return Row(
             [
                 # Unique per event and known to fit one line: no measuring, no caching.
                 Cell([str(e.seq)]),
-                Cell([at])
-                if len(at) <= len("2026-01-05 10:14:28Z")
-                else cell(at, widths[1], max_lines=MAX_LINES),
-                cell(e.actor, widths[2], max_lines=MAX_LINES),
-                cell(e.action, widths[3], max_lines=MAX_LINES),
-                cell(node, widths[4], max_lines=MAX_LINES),
-                cell(describe(e.action, e.details), widths[5], max_lines=MAX_LINES),
+                Cell([at]) if len(at) <= len("2026-01-05 10:14:28Z") else stamps(at),
+                actor(e.actor),
+                action(e.action),
+                node_col(describe.titles.get(e.node, e.node) if e.node else "—"),
+                details(describe(e.action, e.details)),
                 Cell([plain_text(e.hash[:8]) + "…"]),
                 Cell([plain_text(e.prev_hash[:8]) + "…"], colour=MUTED),
             ]

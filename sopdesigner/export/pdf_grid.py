@@ -55,14 +55,63 @@ class Cell:
         self.frag: tuple | None = None  # its text operators, kept by TextWriter.placed
 
 
-_CELLS: dict[tuple[str, float, str, int, int, bool, int], Cell] = {}
-_CELLS_LIMIT = 50_000
 _CELL_MAX_LEN = 120  # names, labels, item texts: the strings that repeat from row to row
+_COLUMN_CELLS_LIMIT = 20_000  # per column; a bound, not a tuning knob
+
+
+class Column:
+    """How a table column draws user text (width, font, colours), and the cells it has made:
+    cells are never changed once made, so the many that repeat (a signer's name, "Yes", an
+    item's text in every node) are wrapped and encoded once per report."""
+
+    __slots__ = ("_cells", "centre", "colour", "fill", "font", "max_lines", "width")
+
+    def __init__(
+        self, width: float, font: str, colour: Color, fill: Color | None, centre: bool, max_lines: int
+    ) -> None:
+        self.width, self.font, self.colour, self.fill = width, font, colour, fill
+        self.centre, self.max_lines = centre, max_lines
+        self._cells: dict[str, Cell] = {}
+
+    def __call__(self, text: object) -> Cell:
+        raw = text if isinstance(text, str) else str(text)
+        made = self._cells.get(raw)
+        if made is None:
+            made = Cell(
+                fit_lines(raw, self.width, self.font, self.max_lines),
+                self.font,
+                self.colour,
+                self.fill,
+                self.centre,
+            )
+            if len(raw) <= _CELL_MAX_LEN and len(self._cells) < _COLUMN_CELLS_LIMIT:
+                self._cells[raw] = made
+        return made
+
+
+_COLUMNS: dict[tuple[float, str, int, int, bool, int], Column] = {}
+
+
+def column(
+    width: float,
+    font: str = REGULAR,
+    colour: Color = INK,
+    fill: Color | None = None,
+    *,
+    centre: bool = False,
+    max_lines: int = 0,
+) -> Column:
+    """The report's column of that look (one per look per report: see ``clear_caches``)."""
+    key = (width, font, id(colour), id(fill), centre, max_lines)  # colours live in the columns
+    found = _COLUMNS.get(key)
+    if found is None:
+        found = _COLUMNS[key] = Column(width, font, colour, fill, centre, max_lines)
+    return found
 
 
 def clear_caches() -> None:
-    """Forget the cells of the last report (they hold its text operators): called after each."""
-    _CELLS.clear()
+    """Forget the columns of the last report (their cells hold its text operators)."""
+    _COLUMNS.clear()
 
 
 def fit_lines(text: str, width: float, font: str = REGULAR, max_lines: int = 0) -> list[str]:
@@ -92,18 +141,9 @@ def cell(
     centre: bool = False,
     max_lines: int = 0,
 ) -> Cell:
-    """A cell of user text. Cells are never changed once made, so the many that repeat (a
-    signer's name, "Yes", an item's text in every node) are made once."""
-    raw = text if isinstance(text, str) else str(text)
-    if len(raw) > _CELL_MAX_LEN:
-        return Cell(fit_lines(raw, width, font, max_lines), font, colour, fill, centre)
-    key = (raw, width, font, id(colour), id(fill), centre, max_lines)  # colours live in the cached cells
-    made = _CELLS.get(key)
-    if made is None:
-        if len(_CELLS) >= _CELLS_LIMIT:
-            _CELLS.clear()
-        made = _CELLS[key] = Cell(fit_lines(raw, width, font, max_lines), font, colour, fill, centre)
-    return made
+    """A cell of user text in a column of that look (see ``Column``); in loops over rows, make
+    the ``column`` once and call it."""
+    return column(width, font, colour, fill, centre=centre, max_lines=max_lines)(text)
 
 
 def _block_h(lines: int) -> float:

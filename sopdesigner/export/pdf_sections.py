@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text, plain_text
-from sopdesigner.export.pdf_grid import Caption, Cell, Grid, Row, cell, header_row, list_grid
+from sopdesigner.export.pdf_grid import Caption, Cell, Grid, Row, cell, column, header_row, list_grid
 from sopdesigner.export.pdf_styles import (
     HEAD_FILL,
     INK,
@@ -266,6 +266,15 @@ def summary(ctx: Ctx) -> list[Flowable]:
     w = [*SUMMARY_WIDTHS, ctx.width - sum(SUMMARY_WIDTHS)]
     head = header_row(["#", "Node", "Kind", "Owner", "Status", "Checklist", "Evidence", "Sign-offs"], w)
     nodes = d.nodes
+    number, title, kind, owner, checklist, evidence, signoffs = (
+        column(w[0]),
+        column(w[1], BOLD),
+        column(w[2]),
+        column(w[3]),
+        column(w[5]),
+        column(w[6]),
+        column(w[7]),
+    )
 
     def row_at(i: int) -> Row:
         n = nodes[i]
@@ -280,14 +289,14 @@ def summary(ctx: Ctx) -> list[Flowable]:
         status = ctx.statuses[n.id] if n.kind is not NodeKind.NOTE else None
         return Row(
             [
-                cell(str(i + 1), w[0]),
-                cell(n.title, w[1], BOLD),
-                cell(KIND_LABELS[n.kind], w[2]),
-                cell(_owner(ctx, n), w[3]),
+                number(i + 1),
+                title(n.title),
+                kind(KIND_LABELS[n.kind]),
+                owner(_owner(ctx, n)),
                 _status_grid_cell(status, w[4]) if status is not None else cell("—", w[4]),
-                cell(f"{done}/{len(n.checklist)}" if n.checklist else "—", w[5]),
-                cell(str(len(n.evidence)), w[6]),
-                cell(signed or "—", w[7]),
+                checklist(f"{done}/{len(n.checklist)}" if n.checklist else "—"),
+                evidence(len(n.evidence)),
+                signoffs(signed or "—"),
             ]
         )
 
@@ -419,14 +428,21 @@ def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
         return [*_subheading("Checklist", s.h3, s.small.leading), _text_block("No checklist items.", s.small)]
     w = [18, ctx.width - 278, 46, 110, 104]
     head = header_row(["", "Item", "Required", "Ticked by", "When (UTC)"], w)
+    box, text, required, by, when = (
+        column(w[0], centre=True),
+        column(w[1]),
+        column(w[2]),
+        column(w[3]),
+        column(w[4]),
+    )
     rows = [
         Row(
             [
-                cell("☑" if item.done else "☐", w[0], centre=True),
-                cell(item.text, w[1]),
-                cell("Yes" if item.required else "No", w[2]),
-                cell(item.done_by or "—", w[3]),
-                cell(stamp(item.done_at), w[4]),
+                box("☑" if item.done else "☐"),
+                text(item.text),
+                required("Yes" if item.required else "No"),
+                by(item.done_by or "—"),
+                when(stamp(item.done_at)),
             ]
         )
         for item in node.checklist
@@ -524,16 +540,18 @@ def role_matrix(ctx: Ctx, width: float, page_h: float) -> list[Flowable]:
     head = header_row(["Step"] + [r.name for r in roles], widths, centre_from=1)
     steps = [n for n in d.nodes if n.kind is not NodeKind.NOTE]
 
+    step_col, mark_col = column(first), column(col, centre=True)
+
     def row_at(i: int) -> Row:
         n = steps[i]
         owner = d.owner_role(n)
         signers = {x.role for x in n.signoffs}
-        cells = [cell(n.title, first)]
+        cells = [step_col(n.title)]
         for r in roles:
             marks = ("O" if r.id == owner else "") + ("A" if r.id in n.required_roles else "")
             if r.id in signers and r.id not in n.required_roles:
                 marks += "C"
-            cells.append(cell(" ".join(marks), col, centre=True))
+            cells.append(mark_col(" ".join(marks)))
         return Row(cells)
 
     out.append(Grid(widths, len(steps), row_at, page_h=page_h, header=head, on_draw=ctx.check))
