@@ -181,6 +181,8 @@ class _SceneIndex:
             if src is not None and dst is not None:
                 self.edges.append((src, dst, edge.label, edge.kind is EdgeKind.REWORK))
         self.node_rects = [node_rect(n) for n in self.nodes]
+        self.content = content_rect(doc)
+        self.bands = lane_bands(doc)
         self.edge_rects = [_segment_rect(src, dst) for src, dst, _, _ in self.edges]
         self.node_cells = self._bucket(self.node_rects)
         self.edge_cells = self._bucket(self.edge_rects)
@@ -286,8 +288,9 @@ class DiagramTile(Flowable):
     def _draw_lanes(self) -> None:
         c = self.canv
         s = self.scale
-        bands = lane_bands(self.doc)
-        right = max(self.view.right, content_rect(self.doc).right)
+        index = self.index()  # the diagram's extent and lanes, measured once for all tiles
+        bands = index.bands
+        right = max(self.view.right, index.content.right)
         for i, lane in enumerate(self.doc.lanes):
             top, bottom = bands[lane.id]
             y0, y1 = self.py(bottom), self.py(top)
