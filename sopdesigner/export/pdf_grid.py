@@ -357,7 +357,6 @@ class Grid(Flowable):
         inner = [num(x) for x in xs[1:-1]]
         fills: list[str] = []
         rules: list[str] = [f"{num(RULE_WIDTH)} w", colour_op(RULE, stroke=True)]
-        placed = text.placed
         fill_colour: Color | None = None
         v_top: str | None = None  # where the open run of column rules started
 
@@ -372,11 +371,11 @@ class Grid(Flowable):
                     fills.append(colour_op(fill))
                     fill_colour = fill
                 fills.append(f"0 {bottom_text} {right} {num(row.height)} re f")
-            if row.cells:
+            cells = row.cells
+            if cells:
                 if v_top is None:
                     v_top = y_text
-                text.origin(y - PAD_TOP - CELL_SIZE)
-                for c, cl in enumerate(row.cells):
+                for c, cl in enumerate(cells):
                     if cl.fill is not None:
                         if cl.fill is not fill_colour:
                             fills.append(colour_op(cl.fill))
@@ -384,10 +383,7 @@ class Grid(Flowable):
                         fills.append(
                             f"{num(xs[c])} {num(y - row.main_h)} {num(spans[c])} {num(row.main_h)} re f"
                         )
-                    if cl.centre:
-                        placed(cl, cl.font, CELL_SIZE, cl.colour, xs[c], CELL_LEADING, cl.lines, spans[c])
-                    else:
-                        placed(cl, cl.font, CELL_SIZE, cl.colour, lefts[c], CELL_LEADING, cl.lines)
+                text.row(y - PAD_TOP - CELL_SIZE, cells, lefts, xs, spans, CELL_SIZE, CELL_LEADING)
             d = row.detail
             if d is not None:
                 # The detail spans the row: the column rules stop above it.
@@ -398,7 +394,7 @@ class Grid(Flowable):
                 if row.cells:
                     rules.append(f"0 {main_bottom} m {right} {main_bottom} l")
                 text.origin(y - row.main_h - PAD_TOP - CELL_SIZE)
-                placed(d, d.font, CELL_SIZE, d.colour, PAD_X, CELL_LEADING, d.lines)
+                text.placed(d, d.font, CELL_SIZE, d.colour, PAD_X, CELL_LEADING, d.lines)
             rules.append(f"0 {bottom_text} m {right} {bottom_text} l")
             y, y_text = bottom, bottom_text
         if v_top is not None:
