@@ -190,7 +190,7 @@ def main() -> None:
     ratio = product[1] / base[1]
     print(
         f"floor (bare platypus, {args.nodes + 1} pages): wall {base[0]:.2f} s, CPU {base[1]:.2f} s; "
-        f"CPU ratio {ratio:.1f}"
+        f"CPU ratio {ratio:.2f}"
     )
     if args.package:
         pkg = timed(lambda: write_package(doc, blobs, out / "package.zip"), 1)

@@ -9,6 +9,7 @@ carries the status glyph and label, so colour is never the only signal.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
+from sopdesigner.export.pdf_text import TextWriter
 from sopdesigner.model.document import Document, Node
 from sopdesigner.model.enums import EdgeKind, NodeKind, Status
 from sopdesigner.model.geometry import (
@@ -435,29 +437,39 @@ class DiagramTile(Flowable):
         )
         block = len(lines) * size * 1.15 + (pill_h + 2 * s if has_pill else 0)
         top = y + h / 2 + block / 2
-        c.setFillColor(INK)
-        c.setFont(BOLD if has_pill else REGULAR, size)
-        for k, line in enumerate(lines):
-            c.drawCentredString(x + w / 2, top - (k + 1) * size * 1.15 + size * 0.25, line)
+        # The node's text is one text object after its shapes (title centred line by line).
+        text = TextWriter(c)
+        font = BOLD if has_pill else REGULAR
+        text.lines(font, size, INK, x, top - size * 0.9, size * 1.15, lines, centre_in=w)
         if has_pill:
             # A pill may overhang a small node a little rather than cut its status label short.
-            self._draw_pill(status, x + w / 2, top - block, w * (0.75 if kind is NodeKind.DECISION else 1.15))
+            self._draw_pill(
+                text, status, x + w / 2, top - block, w * (0.75 if kind is NodeKind.DECISION else 1.15)
+            )
+        text.finish()
 
-    def _draw_pill(self, status: Status, cx: float, bottom: float, max_w: float) -> None:
+    def _draw_pill(self, text: TextWriter, status: Status, cx: float, bottom: float, max_w: float) -> None:
+        """The status pill's shape now, its label into ``text`` (drawn after the shapes)."""
         c = self.canv
         s = self.scale
-        style = STATUS_STYLES[status]
         size = max(PILL_SIZE * s, MIN_PILL_PT)
-        text = wrap_lines(f"{style.glyph} {style.label}", REGULAR, size, max_w - 8 * s, 1)[0]
-        tw = stringWidth(text, REGULAR, size) + 8 * s
+        label, label_w, colour, ink = _pill_label(status, size, max_w - 8 * s)
+        tw = label_w + 8 * s
         ph = size * 1.5
-        c.setFillColor(HexColor(style.colour))
+        c.setFillColor(colour)
         c.setStrokeColor(INK)
         c.setLineWidth(max(0.3, 0.6 * s))
         c.roundRect(cx - tw / 2, bottom, tw, ph, ph / 2, stroke=1, fill=1)
-        c.setFillColor(HexColor(style.text_on))
-        c.setFont(REGULAR, size)
-        c.drawCentredString(cx, bottom + ph * 0.3, text)
+        text.lines(REGULAR, size, ink, cx - label_w / 2, bottom + ph * 0.3, size, [label])
+
+
+@functools.cache
+def _pill_label(status: Status, size: float, width: float) -> tuple[str, float, Color, Color]:
+    """A status pill's label fitted to ``width``, its width, fill and text colours (a diagram
+    draws the same few pills on every node)."""
+    style = STATUS_STYLES[status]
+    label = wrap_lines(f"{style.glyph} {style.label}", REGULAR, size, width, 1)[0]
+    return label, stringWidth(label, REGULAR, size), HexColor(style.colour), HexColor(style.text_on)
 
 
 def _segment_rect(a: Node, b: Node) -> Rect:
