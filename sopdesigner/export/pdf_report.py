@@ -115,6 +115,7 @@ def _build(
     from sopdesigner.export.pdf_audit import audit_trail
     from sopdesigner.export.pdf_diagram import diagram_flowables
     from sopdesigner.export.pdf_fonts import REGULAR, plain_text
+    from sopdesigner.export.pdf_records import node_section
     from sopdesigner.export.pdf_styles import Expand, expand_placeholders, make_styles
     from sopdesigner.export.pdf_text import TextWriter
     from sopdesigner.model.status import node_status
@@ -259,8 +260,7 @@ def _build(
     story += [PageBreak(), sec.Heading("Node records", styles.h1, [("Node records", "nodes", 0)])]
     # Node sections are made when layout reaches them (see Expand): peak memory stays flat.
     story += [
-        Expand(partial(sec.node_section, ctx, i, node, report(i)))
-        for i, node in enumerate(doc.nodes, start=1)
+        Expand(partial(node_section, ctx, i, node, report(i))) for i, node in enumerate(doc.nodes, start=1)
     ]
     roles_wide = len(doc.roles) > 7
     if roles_wide:

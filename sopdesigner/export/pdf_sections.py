@@ -1,35 +1,31 @@
-"""The PDF report's sections as platypus flowables: cover, summary, one section per node,
-role matrix, open problems and the audit trail.
+"""The PDF report's sections as flowables: cover, summary, role matrix and open problems
+(node records are in ``pdf_records``, the audit trail in ``pdf_audit``), and what they share.
 
 Headings carry their outline (bookmark) entries; ``Tick`` flowables report progress and give
-cancel a chance while the pages are laid out. Every user value goes through ``P``/``para_text``.
+cancel a chance while the pages are laid out. Every user value goes through ``P``/``para_text``
+or a grid cell (``pdf_grid``), never into markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text, plain_text
-from sopdesigner.export.pdf_grid import Caption, Cell, Grid, Row, cell, column, header_row, list_grid
+from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text
+from sopdesigner.export.pdf_grid import Cell, Grid, Row, cell, column, header_row, list_grid
 from sopdesigner.export.pdf_styles import (
-    HEAD_FILL,
-    INK,
-    MUTED,
     M,
     P,
     Styles,
     grid_table,
     key_value_table,
 )
-from sopdesigner.export.pdf_text import TextBlock
-from sopdesigner.model.display import human_size
-from sopdesigner.model.document import Document, Node, SignOff
+from sopdesigner.model.document import Document, Node
 from sopdesigner.model.enums import NodeKind, Status
 from sopdesigner.model.status import DECISION_LABELS, STATUS_STYLES, active_signoffs, latest_by_role
 
@@ -41,7 +37,6 @@ KIND_LABELS = {
     NodeKind.END: "End",
     NodeKind.NOTE: "Note",
 }
-CHUNK_ROWS = 45  # long platypus tables are split into chunks: reportlab's table splitting is quadratic
 # The summary's columns but the last: each label and header fits (a status wraps inside its cell,
 # "☑ Approved with conditions" on two lines); Sign-offs takes the rest, a signer per line.
 SUMMARY_WIDTHS = [22, 96, 50, 60, 70, 47, 46]
@@ -89,15 +84,6 @@ def _status_text(status: Status) -> str:
     return f"{style.glyph} {style.label}"
 
 
-def _status_cmds(status: Status, col: int, row: int) -> list[tuple]:
-    """A status cell: its colour behind, and the text colour that reads on it."""
-    style = STATUS_STYLES[status]
-    return [
-        ("BACKGROUND", (col, row), (col, row), HexColor(style.colour)),
-        ("TEXTCOLOR", (col, row), (col, row), HexColor(style.text_on)),
-    ]
-
-
 def _status_style(ctx: Ctx, status: Status) -> ParagraphStyle:
     key = f"status-{status.value}"
     if key not in ctx.styles.extra:
@@ -116,7 +102,7 @@ def _status_bg(status: Status, col: int, row: int) -> tuple:
     return ("BACKGROUND", (col, row), (col, row), HexColor(STATUS_STYLES[status].colour))
 
 
-def _owner(ctx: Ctx, node: Node) -> str:
+def owner_name(ctx: Ctx, node: Node) -> str:
     role = ctx.doc.owner_role(node)
     return ctx.doc.role_name(role) if role else "—"
 
@@ -129,19 +115,6 @@ def stamp(value: str | None) -> str:
     if "." in text and text.endswith("Z"):
         text = text.split(".", 1)[0] + "Z"
     return text
-
-
-def _chunks(rows: list, size: int = CHUNK_ROWS) -> Iterable[list]:
-    for i in range(0, len(rows), size):
-        yield rows[i : i + size]
-
-
-def _signoff_state(node: Node, s: SignOff) -> str:
-    if s.superseded:
-        return "Superseded"
-    if s.round != node.round:
-        return "Earlier round"
-    return "Active"
 
 
 # -- cover -------------------------------------------------------------------------------------
@@ -292,8 +265,8 @@ def summary(ctx: Ctx) -> list[Flowable]:
                 number(i + 1),
                 title(n.title),
                 kind(KIND_LABELS[n.kind]),
-                owner(_owner(ctx, n)),
-                _status_grid_cell(status, w[4]) if status is not None else cell("—", w[4]),
+                owner(owner_name(ctx, n)),
+                status_grid_cell(status, w[4]) if status is not None else cell("—", w[4]),
                 checklist(f"{done}/{len(n.checklist)}" if n.checklist else "—"),
                 evidence(len(n.evidence)),
                 signoffs(signed or "—"),
@@ -304,7 +277,7 @@ def summary(ctx: Ctx) -> list[Flowable]:
     return out
 
 
-def _status_grid_cell(status: Status, width: float) -> Cell:
+def status_grid_cell(status: Status, width: float) -> Cell:
     """A status in a grid: its label wraps inside the cell (never over the next column), on
     its colour, in the text colour that reads on that colour."""
     style = STATUS_STYLES[status]
@@ -315,208 +288,6 @@ def _status_grid_cell(status: Status, width: float) -> Cell:
 
 
 _STATUS_COLOURS: dict[Status, tuple[Color, Color]] = {}
-
-
-# -- one section per node ----------------------------------------------------------------------
-def _text_block(text: str, style: ParagraphStyle, outline: Sequence[tuple[str, str, int]] = ()) -> TextBlock:
-    """Plain text in a paragraph style's font, size, spacing and colour (no markup). Not kept
-    with the next flowable: platypus keeps a heading with what follows by measuring both in a
-    copy of the frame (a deep copy per heading, thousands in a long report); node sections use
-    ``_subheading``'s conditional page break instead."""
-    return TextBlock(
-        text,
-        style.fontName,
-        style.fontSize,
-        style.leading,
-        colour=style.textColor,
-        space_before=style.spaceBefore,
-        space_after=style.spaceAfter,
-        outline=outline,
-    )
-
-
-def _caption(text: str, style: ParagraphStyle, width: float) -> Caption:
-    """A heading in a paragraph style, drawn by the grid it heads (see ``Caption``)."""
-    return Caption(
-        text,
-        style.fontName,
-        style.fontSize,
-        style.leading,
-        width,
-        colour=style.textColor,
-        space_before=style.spaceBefore,
-        space_after=style.spaceAfter,
-    )
-
-
-def _subheading(text: str, style: ParagraphStyle, following: float) -> list[Flowable]:
-    """A heading that starts a new page unless it and ``following`` points of what comes
-    after it (a table's header and first row) fit on this one."""
-    need = style.spaceBefore + style.leading + style.spaceAfter + following
-    return [CondPageBreak(need), _text_block(text, style)]
-
-
-def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> list[Flowable]:
-    d, s = ctx.doc, ctx.styles
-    title = f"{index}. {plain_text(node.title)}"
-    # A record starts on a new page unless its heading, key facts and first table rows fit here.
-    out: list[Flowable] = [CondPageBreak(ctx.height * 0.2)]
-    status = ctx.statuses[node.id]
-    required = ", ".join(d.role_name(r) for r in node.required_roles) or "None"
-    w = ctx.width
-    widths = [96, w / 2 - 96, 80, w / 2 - 80]  # the labels fit one line
-
-    def label(text: str, width: float) -> Cell:
-        return cell(text, width, BOLD, fill=HEAD_FILL)
-
-    status_cell = (
-        cell("— (note)", widths[1]) if node.kind is NodeKind.NOTE else _status_grid_cell(status, widths[1])
-    )
-    rows = [
-        Row(
-            [
-                label("Kind", widths[0]),
-                cell(KIND_LABELS[node.kind], widths[1]),
-                label("Owner (lane)", widths[2]),
-                cell(_owner(ctx, node), widths[3]),
-            ]
-        ),
-        Row(
-            [
-                label("Status", widths[0]),
-                status_cell,
-                label("Review round", widths[2]),
-                cell(str(node.round), widths[3]),
-            ]
-        ),
-        Row(
-            [
-                label("Approvals required", widths[0]),
-                cell(required, widths[1]),
-                label("Node id", widths[2]),
-                cell(node.id, widths[3]),
-            ]
-        ),
-    ]
-    # The node's heading heads its first table, which reports progress when it is drawn.
-    out.append(
-        list_grid(
-            widths,
-            rows,
-            page_h=ctx.height,
-            zebra=False,
-            on_draw=tick,
-            caption=_caption(title, s.h2, w),
-            outline=[(title, f"node-{index}", 1)],
-        )
-    )
-    out.append(Spacer(1, 4))
-    out.append(
-        _text_block(node.description, s.body)
-        if node.description.strip()
-        else _text_block("No description.", s.small)
-    )
-    out += _checklist(ctx, node)
-    out += _evidence(ctx, node)
-    out += _signoffs(ctx, node)
-    return out
-
-
-def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
-    s = ctx.styles
-    if not node.checklist:
-        return [*_subheading("Checklist", s.h3, s.small.leading), _text_block("No checklist items.", s.small)]
-    w = [18, ctx.width - 278, 46, 110, 104]
-    head = header_row(["", "Item", "Required", "Ticked by", "When (UTC)"], w)
-    box, text, required, by, when = (
-        column(w[0], centre=True),
-        column(w[1]),
-        column(w[2]),
-        column(w[3]),
-        column(w[4]),
-    )
-    rows = [
-        Row(
-            [
-                box("☑" if item.done else "☐"),
-                text(item.text),
-                required("Yes" if item.required else "No"),
-                by(item.done_by or "—"),
-                when(stamp(item.done_at)),
-            ]
-        )
-        for item in node.checklist
-    ]
-    caption = _caption("Checklist", s.h3, ctx.width)
-    return [list_grid(w, rows, page_h=ctx.height, header=head, on_draw=ctx.check, caption=caption)]
-
-
-def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
-    s = ctx.styles
-    if not node.evidence:
-        return [
-            *_subheading("Evidence", s.h3, s.small.leading),
-            _text_block("No evidence attached.", s.small),
-        ]
-    w = [ctx.width * f for f in (0.3, 0.3, 0.26, 0.14)]
-    head = header_row(["File name", "Title", "Category", "Size"], w)
-    rows = []
-    for ev in node.evidence:
-        detail = f"SHA-256 {ev.sha256} · added by {ev.added_by or '—'} at {stamp(ev.added_at)}"
-        rows.append(
-            Row(
-                [
-                    cell(ev.filename, w[0], BOLD),
-                    cell(ev.title or "—", w[1]),
-                    cell(ev.category or "—", w[2]),
-                    cell(human_size(ev.size), w[3]),
-                ],
-                detail=cell(detail, ctx.width, colour=MUTED),
-            )
-        )
-    caption = _caption("Evidence", s.h3, ctx.width)
-    return [
-        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check, caption=caption)
-    ]
-
-
-def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
-    d, s = ctx.doc, ctx.styles
-    if not node.signoffs:
-        wanted = (
-            "awaiting " + ", ".join(d.role_name(r) for r in node.required_roles)
-            if node.required_roles
-            else ""
-        )
-        none = _text_block(f"No sign-offs recorded{'; ' + wanted if wanted else ''}.", s.small)
-        return [*_subheading("Sign-offs", s.h3, s.small.leading), none]
-    w = [ctx.width * f for f in (0.27, 0.19, 0.2, 0.22, 0.12)]
-    head = header_row(["Signer (printed name)", "Role", "Decision", "Time (UTC)", "State"], w)
-    rows = []
-    for x in node.signoffs:
-        state = _signoff_state(node, x)
-        active = state == "Active"
-        ink = INK if active else MUTED
-        detail = (
-            f"Meaning: {x.meaning or '—'} · Comment: {x.comment or '—'} · Conditions: {x.conditions or '—'}"
-            f" · round {x.round}"
-        )
-        rows.append(
-            Row(
-                [
-                    cell(x.signer, w[0], BOLD if active else REGULAR, ink),
-                    cell(d.role_name(x.role), w[1], colour=ink),
-                    cell(DECISION_LABELS[x.decision], w[2], colour=ink),
-                    cell(stamp(x.at), w[3], colour=ink),
-                    cell(state, w[4], colour=ink),
-                ],
-                detail=cell(detail, ctx.width, colour=ink),
-            )
-        )
-    caption = _caption("Sign-offs", s.h3, ctx.width)
-    return [
-        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check, caption=caption)
-    ]
 
 
 # -- role matrix and problems ------------------------------------------------------------------

@@ -429,19 +429,19 @@ def test_status_labels_wrap_inside_the_summary_status_column(tmp_path, recorded,
     from sopdesigner.export.pdf_fonts import REGULAR
     from sopdesigner.export.pdf_grid import PAD_X
     from sopdesigner.export.pdf_report import MARGIN
-    from sopdesigner.export.pdf_sections import SUMMARY_WIDTHS, _status_grid_cell
+    from sopdesigner.export.pdf_sections import SUMMARY_WIDTHS, status_grid_cell
     from sopdesigner.model.enums import Status
     from sopdesigner.model.status import STATUS_STYLES
 
     pdfmetrics = pytest.importorskip("reportlab.pdfbase.pdfmetrics")
     width = SUMMARY_WIDTHS[4]
     for status in Status:
-        cell = _status_grid_cell(status, width)
+        cell = status_grid_cell(status, width)
         assert " ".join(cell.lines) == f"{STATUS_STYLES[status].glyph} {STATUS_STYLES[status].label}"
         for line in cell.lines:
             assert pdfmetrics.stringWidth(line, REGULAR, 7.8) <= width - 2 * PAD_X, (status, line)
     # In the PDF: the second line of "☑ Approved with conditions" starts inside the status column.
-    second = _status_grid_cell(Status.APPROVED_WITH_CONDITIONS, width).lines[1]
+    second = status_grid_cell(Status.APPROVED_WITH_CONDITIONS, width).lines[1]
     left = MARGIN + sum(SUMMARY_WIDTHS[:4])
     reader = pypdf.PdfReader(report)
     summary = next(
