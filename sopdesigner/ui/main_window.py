@@ -1,15 +1,17 @@
 """``MainWindow``: the editor window — menus and tool bar (from the action table), the start
 page or the canvas, dockable panels, the status bar, and the glue that switches documents.
-File flows live in ``ui/files.py``, exports in ``ui/export_dialog.py``."""
+File flows live in ``ui/files.py``, exports in ``ui/export_dialog.py``, the panels in
+``ui/window_panels.py``. What the empty window does not show (panels, export and find dialogs)
+is built, and its module imported, on first use: start-up time and memory are PERFORMANCE.md
+targets T1 and T18."""
 
 from __future__ import annotations
 
 import gc
 import importlib.util
-import itertools
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
@@ -29,22 +31,21 @@ from sopdesigner import APP_NAME
 from sopdesigner.model.document import Document
 from sopdesigner.ops.base import Change
 from sopdesigner.storage.settings import Settings, load_settings, save_settings
-from sopdesigner.storage.workspace import Workspace
 from sopdesigner.ui.actions import MENU_NAMES, build_actions
 from sopdesigner.ui.canvas.scene import DiagramScene
 from sopdesigner.ui.canvas.style import theme_named
 from sopdesigner.ui.canvas.view import DiagramView
 from sopdesigner.ui.controller import DocumentController
-from sopdesigner.ui.export_dialog import ExportFlows
 from sopdesigner.ui.files import FileFlows
-from sopdesigner.ui.find_dialog import FindDialog
-from sopdesigner.ui.panels.history_panel import HistoryPanel
-from sopdesigner.ui.panels.palette_panel import PalettePanel
-from sopdesigner.ui.panels.problems_panel import ProblemsPanel, summary_text
-from sopdesigner.ui.panels.properties_panel import PropertiesPanel
 from sopdesigner.ui.start_page import StartPage
 from sopdesigner.ui.theme import apply_theme
 from sopdesigner.ui.window_commands import WindowCommands
+from sopdesigner.ui.window_panels import WindowPanels
+
+if TYPE_CHECKING:
+    from sopdesigner.storage.workspace import Workspace
+    from sopdesigner.ui.export_dialog import ExportFlows
+    from sopdesigner.ui.find_dialog import FindDialog
 
 _log = logging.getLogger(__name__)
 VALIDATION_DELAY_MS = 300
@@ -54,7 +55,7 @@ def _placeholder_document() -> Document:
     return Document(id="no-document", title="")
 
 
-class MainWindow(WindowCommands, QMainWindow):
+class MainWindow(WindowCommands, WindowPanels, QMainWindow):
     #: A different document (controller) is now shown, or none.
     document_changed = Signal()
 
@@ -66,6 +67,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self.controller: DocumentController | None = None
         self._saved_audit_len = 0
         self._selection_counts = (0, 0)
+        self._selection_ids: tuple[list[str], list[str]] = ([], [])
         self._dock_state: QByteArray | None = None
         self._needs_default_sizes = not self.settings.window_state
         self._forced_modified = False
@@ -86,10 +88,10 @@ class MainWindow(WindowCommands, QMainWindow):
         self.central.addWidget(self.view)
         self.setCentralWidget(self.central)
         self.files = FileFlows(self)
-        self.exports = ExportFlows(self)
+        self._exports: ExportFlows | None = None
         self.find_dialog: FindDialog | None = None
         self._build_menus()
-        self._build_panels()
+        self._build_panel_docks()
         self._build_status_bar()
         self._validation_timer = QTimer(self)
         self._validation_timer.setSingleShot(True)
@@ -158,77 +160,6 @@ class MainWindow(WindowCommands, QMainWindow):
         toggle.setToolTip("Show or hide the tool bar")
         self.panels_menu.addAction(toggle)
 
-    def _build_panels(self) -> None:
-        self.palette_panel = PalettePanel(self)
-        self.palette_panel.insert_requested.connect(self.insert_node)
-        self.properties_panel = PropertiesPanel(self)
-        self.problems_panel = ProblemsPanel(self)
-        self.problems_panel.problem_activated.connect(self.select_and_centre)
-        self.history_panel = HistoryPanel(self.undo_group, self)
-        self.add_panel(self.palette_panel, "Palette", "palette_dock", Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.add_panel(self.properties_panel, "Properties", "properties_dock")
-        self.add_panel(
-            self.problems_panel, "Problems", "problems_dock", Qt.DockWidgetArea.BottomDockWidgetArea
-        )
-        history = self.add_panel(
-            self.history_panel, "History", "history_dock", Qt.DockWidgetArea.LeftDockWidgetArea
-        )
-        history.hide()
-        # Keyboard users Tab from the palette to the canvas, then through the panels.
-        order = [
-            self.palette_panel.list,
-            self.view,
-            self.properties_panel.doc_title,
-            self.problems_panel.list,
-            self.history_panel.view,
-        ]
-        for first, second in itertools.pairwise(order):
-            QWidget.setTabOrder(first, second)
-
-    def add_panel(
-        self,
-        widget: QWidget,
-        title: str,
-        object_name: str,
-        area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea,
-    ) -> QDockWidget:
-        """Dock ``widget`` and add its toggle to View → Panels."""
-        dock = QDockWidget(title, self)
-        dock.setObjectName(object_name)
-        dock.setAccessibleName(title)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        toggle = dock.toggleViewAction()
-        toggle.setObjectName(f"action_panel_{object_name}")
-        toggle.setToolTip(f"Show or hide the {title.lower()} panel")
-        self.panels_menu.addAction(toggle)
-        return dock
-
-    def _tabify_bottom_docks(self) -> None:
-        docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
-        problems = docks["problems_dock"]
-        bottom = [
-            d
-            for d in docks.values()
-            if d is not problems and self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
-        ]
-        for other in bottom:
-            self.tabifyDockWidget(problems, other)
-        problems.raise_()
-
-    def _default_dock_sizes(self) -> None:
-        """First-start sizes that leave the canvas most of the window (needs a shown window);
-        a layout saved in the settings replaces them."""
-        self._tabify_bottom_docks()
-        docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
-        problems = docks["problems_dock"]
-        self.resizeDocks([docks["palette_dock"]], [150], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["properties_dock"]], [400], Qt.Orientation.Horizontal)
-        self.resizeDocks([problems, docks["properties_dock"]], [170, 330], Qt.Orientation.Vertical)
-        if self.central.currentWidget() is self.view:
-            # The canvas just changed size: fit the freshly opened diagram to it again.
-            QTimer.singleShot(0, self.view.fit_to_window)
-
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.problems_button = QToolButton(self)
@@ -249,7 +180,6 @@ class MainWindow(WindowCommands, QMainWindow):
 
     def _connect_scene(self) -> None:
         self.scene.selection_changed_ids.connect(self._selection_changed)
-        self.scene.lane_selected.connect(self.properties_panel.show_lane)
         # A bound slot (not a lambda), so Qt drops the connection when the window goes away.
         self.undo_group.cleanChanged.connect(self._clean_changed)
 
@@ -290,8 +220,10 @@ class MainWindow(WindowCommands, QMainWindow):
             self.scene.set_controller(self._placeholder)
             self.show_start_page()
             self.problems = None
-            self.problems_panel.set_problems(None)
+            if self.panels_built:
+                self.problems_panel.set_problems(None)
         else:
+            self._ensure_panels()  # before the docks come back, so they show their content
             actor = self.settings.user_name or None
             self.controller = DocumentController(workspace.document, actor, self)
             self.controller.changes_applied.connect(self._document_edited)
@@ -308,7 +240,8 @@ class MainWindow(WindowCommands, QMainWindow):
             self.problems_button.setText("Checking…")
             self.problems_panel.set_checking()
             self.view.after_next_frame(self.run_validation)
-        self.properties_panel.set_controller(self.controller)
+        if self.panels_built:
+            self.properties_panel.set_controller(self.controller)
         self._selection_changed([], [])
         self.update_modified()
         self.document_changed.emit()
@@ -342,6 +275,15 @@ class MainWindow(WindowCommands, QMainWindow):
         if self._needs_default_sizes and self.central.currentWidget() is self.view:
             self._needs_default_sizes = False
             QTimer.singleShot(0, self._default_dock_sizes)
+
+    @property
+    def exports(self) -> ExportFlows:
+        """File → Export flows, made (and their module imported) on the first export."""
+        if self._exports is None:
+            from sopdesigner.ui.export_dialog import ExportFlows
+
+            self._exports = ExportFlows(self)
+        return self._exports
 
     def open_path(self, path: str | Path) -> bool:
         return self.files.open_path(path)
@@ -415,6 +357,8 @@ class MainWindow(WindowCommands, QMainWindow):
         except ImportError:
             self.problems_button.setText("")
             return
+        from sopdesigner.ui.panels.problems_panel import summary_text
+
         try:
             self.problems = list(validate(self.controller.document))
         except Exception as err:
@@ -427,7 +371,9 @@ class MainWindow(WindowCommands, QMainWindow):
         self.problems_button.setText(summary_text(self.problems))
 
     def _selection_changed(self, node_ids: list[str], edge_ids: list[str]) -> None:
-        self.properties_panel.show_selection(node_ids, edge_ids)
+        self._selection_ids = (list(node_ids), list(edge_ids))
+        if self.panels_built:
+            self.properties_panel.show_selection(node_ids, edge_ids)
         n, e = len(node_ids), len(edge_ids)
         parts = ([f"{n} node{'s' if n != 1 else ''}"] if n else []) + (
             [f"{e} connector{'s' if e != 1 else ''}"] if e else []
@@ -455,7 +401,8 @@ class MainWindow(WindowCommands, QMainWindow):
         self.actions["revert"].setEnabled(
             has_doc and self.workspace is not None and self.workspace.path is not None
         )
-        self.palette_panel.setEnabled(has_doc)
+        if self.panels_built:
+            self.palette_panel.setEnabled(has_doc)
 
     def select_and_centre(self, node_ids: list[str], edge_ids: list[str]) -> None:
         if self.controller is None:
@@ -530,7 +477,11 @@ class MainWindow(WindowCommands, QMainWindow):
         if not self.files.close_document():
             event.ignore()
             return
-        self._show_hidden_docks()  # save the panel layout as the user arranged it
+        self._closing = True  # the docks shown to save their layout need no content
+        try:
+            self._show_hidden_docks()  # save the panel layout as the user arranged it
+        finally:
+            self._closing = False
         self.update_settings(
             window_geometry=bytes(self.saveGeometry().toBase64().data()).decode(),
             window_state=bytes(self.saveState().toBase64().data()).decode(),

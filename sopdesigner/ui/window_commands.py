@@ -5,10 +5,10 @@ A mixin: ``self`` is the ``MainWindow``."""
 from __future__ import annotations
 
 import atexit
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog
 
 from sopdesigner.errors import SopError
 from sopdesigner.model.document import Lane, Role
@@ -17,8 +17,9 @@ from sopdesigner.model.geometry import lane_bands
 from sopdesigner.model.ids import slugify
 from sopdesigner.ops.batch import Batch
 from sopdesigner.ops.lanes import AddLane, AddRole
-from sopdesigner.ui import help_dialogs
-from sopdesigner.ui.find_dialog import FindDialog
+
+if TYPE_CHECKING:
+    from sopdesigner.ui.find_dialog import FindDialog
 
 _clipboard_hook = False
 
@@ -111,29 +112,24 @@ class WindowCommands:
         if self.controller.execute(op):
             self.view.fit_to_window()
 
+    # Dialogs are imported on first use: the empty window at start-up needs none of them.
     def show_find(self) -> None:
         if self.find_dialog is None:
+            from sopdesigner.ui.find_dialog import FindDialog
+
             self.find_dialog = FindDialog(self)
         self.find_dialog.show()
         self.find_dialog.raise_()
         self.find_dialog.activateWindow()
         self.find_dialog.query.setFocus()
 
-    def show_panel(self, object_name: str) -> None:
-        widget = self.findChild(QWidget, object_name)
-        dock = widget.parentWidget() if widget is not None else None
-        while dock is not None and not isinstance(dock, QDockWidget):
-            dock = dock.parentWidget()
-        if isinstance(dock, QDockWidget):
-            dock.show()
-            dock.raise_()
-            widget.setFocus()
-
     def show_problems(self) -> None:
         self.run_validation()
         self.show_panel("problems_panel")
 
     def show_preferences(self) -> None:
+        from sopdesigner.ui import help_dialogs
+
         dialog = help_dialogs.PreferencesDialog(self.settings, self)
         if dialog.exec():
             self.update_settings(user_name=dialog.user_name(), autosave_seconds=dialog.autosave_seconds())
@@ -141,9 +137,13 @@ class WindowCommands:
                 self.controller.set_actor(self.settings.user_name)
 
     def show_shortcuts(self) -> None:
+        from sopdesigner.ui import help_dialogs
+
         help_dialogs.ShortcutsDialog(self.menus, self).exec()
 
     def show_about(self) -> None:
+        from sopdesigner.ui import help_dialogs
+
         help_dialogs.show_about(self)
 
     def set_grid_visible(self, on: bool) -> None:
