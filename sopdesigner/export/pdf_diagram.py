@@ -18,16 +18,16 @@ from reportlab.lib.colors import Color, HexColor, white
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from sopdesigner.export.pdf_diagram_index import SceneIndex
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
 from sopdesigner.export.pdf_text import TextWriter
 from sopdesigner.model.document import Document, Node
-from sopdesigner.model.enums import EdgeKind, NodeKind, Status
+from sopdesigner.model.enums import NodeKind, Status
 from sopdesigner.model.geometry import (
     LANE_HEADER_WIDTH,
     NODE_SIZES,
     Rect,
     content_rect,
-    lane_bands,
     node_rect,
 )
 from sopdesigner.model.routing import route_nodes
@@ -165,61 +165,6 @@ def _border_point(node: Node, toward_x: float, toward_y: float) -> tuple[float, 
     return cx + dx * t, cy + dy * t
 
 
-_BUCKET = 800.0  # scene units per side of a spatial-index cell: a few node widths
-
-
-class _SceneIndex:
-    """Where the nodes and edges are, bucketed on a coarse grid, so each tile looks only at
-    what lies near it instead of the whole diagram (tiles × nodes tests: at 5,000 nodes and
-    48 tiles, most of the diagram pages' time). Items come back in document order, the order
-    they are painted in."""
-
-    def __init__(self, doc: Document) -> None:
-        self.nodes = list(doc.nodes)
-        by_id = {n.id: n for n in self.nodes}
-        self.edges: list[tuple[Node, Node, str, bool]] = []
-        for edge in doc.edges:
-            src, dst = by_id.get(edge.source), by_id.get(edge.target)
-            if src is not None and dst is not None:
-                self.edges.append((src, dst, edge.label, edge.kind is EdgeKind.REWORK))
-        self.node_rects = [node_rect(n) for n in self.nodes]
-        self.content = content_rect(doc)
-        self.bands = lane_bands(doc)
-        self.edge_rects = [_segment_rect(src, dst) for src, dst, _, _ in self.edges]
-        self.node_cells = self._bucket(self.node_rects)
-        self.edge_cells = self._bucket(self.edge_rects)
-
-    @staticmethod
-    def _span(r: Rect) -> tuple[range, range]:
-        return (
-            range(math.floor(r.x / _BUCKET), math.floor(r.right / _BUCKET) + 1),
-            range(math.floor(r.y / _BUCKET), math.floor(r.bottom / _BUCKET) + 1),
-        )
-
-    def _bucket(self, rects: list[Rect]) -> dict[tuple[int, int], list[int]]:
-        cells: dict[tuple[int, int], list[int]] = {}
-        for i, r in enumerate(rects):
-            xs, ys = self._span(r)
-            for bx in xs:
-                for by in ys:
-                    cells.setdefault((bx, by), []).append(i)
-        return cells
-
-    def _near(self, cells: dict[tuple[int, int], list[int]], rects: list[Rect], view: Rect) -> list[int]:
-        xs, ys = self._span(view)
-        found: set[int] = set()
-        for bx in xs:
-            for by in ys:
-                found.update(cells.get((bx, by), ()))
-        return sorted(i for i in found if rects[i].intersects(view))
-
-    def nodes_in(self, view: Rect) -> list[Node]:
-        return [self.nodes[i] for i in self._near(self.node_cells, self.node_rects, view)]
-
-    def edges_in(self, view: Rect) -> list[tuple[Node, Node, str, bool]]:
-        return [self.edges[i] for i in self._near(self.edge_cells, self.edge_rects, view)]
-
-
 class DiagramTile(Flowable):
     """One landscape page of the diagram: caption, lanes, edges, nodes and the status legend."""
 
@@ -230,11 +175,11 @@ class DiagramTile(Flowable):
         scale: float,
         caption: str,
         show_lane_names: bool,
-        index: Callable[[], _SceneIndex] | None = None,
+        index: Callable[[], SceneIndex] | None = None,
     ):
         super().__init__()
         self.doc = doc
-        self.index = index or (lambda: _SceneIndex(doc))
+        self.index = index or (lambda: SceneIndex(doc))
         self.view = view
         self.scale = scale
         self.caption = caption
@@ -472,12 +417,6 @@ def _pill_label(status: Status, size: float, width: float) -> tuple[str, float, 
     return label, stringWidth(label, REGULAR, size), HexColor(style.colour), HexColor(style.text_on)
 
 
-def _segment_rect(a: Node, b: Node) -> Rect:
-    x0, x1 = sorted((a.position.x, b.position.x))
-    y0, y1 = sorted((a.position.y, b.position.y))
-    return Rect(x0, y0, max(x1 - x0, 1.0), max(y1 - y0, 1.0))
-
-
 def draw_legend(c, x: float, y: float, width: float, statuses: Iterable[Status] = tuple(Status)) -> None:
     """The status legend (colour + glyph + label) and the shape key, baseline at ``y``."""
     c.setFillColor(INK)
@@ -511,11 +450,11 @@ def diagram_flowables(doc: Document, frame_w: float, frame_h: float, title: str)
     out: list[Flowable] = []
     total = len(plan.views)
     # One index for all the tiles, made when the first is drawn (not while the story is built).
-    shared: list[_SceneIndex] = []
+    shared: list[SceneIndex] = []
 
-    def index() -> _SceneIndex:
+    def index() -> SceneIndex:
         if not shared:
-            shared.append(_SceneIndex(doc))
+            shared.append(SceneIndex(doc))
         return shared[0]
 
     for i, view in enumerate(plan.views):
