@@ -17,12 +17,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text
-from sopdesigner.export.pdf_grid import Cell, Grid, Row, cell, column, header_row, list_grid
+from sopdesigner.export.pdf_grid import Caption, Cell, Grid, Row, cell, column, header_row, list_grid
 from sopdesigner.export.pdf_styles import (
     M,
     P,
     Styles,
-    grid_table,
     key_value_table,
 )
 from sopdesigner.model.document import Document, Node
@@ -84,24 +83,6 @@ def _status_text(status: Status) -> str:
     return f"{style.glyph} {style.label}"
 
 
-def _status_style(ctx: Ctx, status: Status) -> ParagraphStyle:
-    key = f"status-{status.value}"
-    if key not in ctx.styles.extra:
-        ctx.styles.extra[key] = ParagraphStyle(
-            key, parent=ctx.styles.cell, textColor=HexColor(STATUS_STYLES[status].text_on)
-        )
-    return ctx.styles.extra[key]
-
-
-def _status_cell(ctx: Ctx, status: Status) -> Paragraph:
-    style = STATUS_STYLES[status]
-    return M(para_text(f"{style.glyph} {style.label}"), _status_style(ctx, status))
-
-
-def _status_bg(status: Status, col: int, row: int) -> tuple:
-    return ("BACKGROUND", (col, row), (col, row), HexColor(STATUS_STYLES[status].colour))
-
-
 def owner_name(ctx: Ctx, node: Node) -> str:
     role = ctx.doc.owner_role(node)
     return ctx.doc.role_name(role) if role else "—"
@@ -152,25 +133,43 @@ def cover(ctx: Ctx) -> list[Flowable]:
     out: list[Flowable] = [
         Heading(para_text(d.title), s.title, [("Cover", "cover", 0)]),
         M("AI model deployment approval — audit report", s.subtitle),
-        M("Final decision", s.h2),
     ]
     decisions = [n for n in d.nodes if n.kind is NodeKind.DECISION]
     if decisions:
-        rows: list[list] = [[M("Decision", s.head), M("Status", s.head), M("Conditions", s.head)]]
-        extra = []
-        for r, node in enumerate(decisions, start=1):
-            status = ctx.statuses[node.id]
+        w = [170, 120, ctx.width - 290]
+        rows = []
+        for node in decisions:
             conds = [x for x in latest_by_role(node).values() if x.conditions.strip()]
             cond_text = "\n".join(
                 f"{x.conditions.strip()} — {x.signer} ({d.role_name(x.role)})" for x in conds
             )
             rows.append(
-                [P(node.title, s.cell_bold), _status_cell(ctx, status), P(cond_text or "None", s.cell)]
+                Row(
+                    [
+                        cell(node.title, w[0], BOLD),
+                        status_grid_cell(ctx.statuses[node.id], w[1]),
+                        cell(cond_text or "None", w[2]),
+                    ]
+                )
             )
-            extra.append(_status_bg(status, 1, r))
-        out.append(grid_table(rows, [170, 120, ctx.width - 290], zebra=False, extra=extra))
+        # A grid headed by its heading: a long list of decisions starts on this page, not the next.
+        head = header_row(["Decision", "Status", "Conditions"], w)
+        caption = Caption(
+            "Final decision",
+            s.h2.fontName,
+            s.h2.fontSize,
+            s.h2.leading,
+            ctx.width,
+            colour=s.h2.textColor,
+            space_before=s.h2.spaceBefore,
+            space_after=s.h2.spaceAfter,
+        )
+        out.append(list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, caption=caption))
     else:
-        out.append(M("This SOP has no decision node, so it records no final decision.", s.body))
+        out += [
+            M("Final decision", s.h2),
+            M("This SOP has no decision node, so it records no final decision.", s.body),
+        ]
     out += _gate_summary(ctx)
     req = d.request
     out += [
