@@ -96,6 +96,18 @@ def _read(path: Path) -> Document:
     return load_diagram(path.read_bytes(), source=path.name)
 
 
+def _builtin_title(path: Path) -> str:
+    """A shipped template's title, read without validating the whole document: the start page
+    lists the templates at start-up, and ``load_template`` still validates the one chosen."""
+    import json
+
+    try:
+        title = json.loads(path.read_bytes()).get("title")
+    except (OSError, ValueError, AttributeError):
+        title = None
+    return title if isinstance(title, str) and title else _read(path).title
+
+
 def _user_description(doc: Document) -> str:
     steps = sum(1 for n in doc.nodes if n.kind is not NodeKind.NOTE)
     return f"Your template: {steps} steps in {len(doc.lanes)} lanes."
@@ -112,7 +124,7 @@ def list_templates() -> list[TemplateInfo]:
     folder = templates_dir()
     for tid, description in BUILTIN_TEMPLATES.items():
         path = folder / f"{tid}.json"
-        infos.append(TemplateInfo(tid, _read(path).title, description, True, path))
+        infos.append(TemplateInfo(tid, _builtin_title(path), description, True, path))
     user: list[TemplateInfo] = []
     for path in sorted(user_templates_dir().glob(f"*{USER_TEMPLATE_SUFFIX}")):
         try:
