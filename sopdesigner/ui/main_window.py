@@ -52,7 +52,9 @@ VALIDATION_DELAY_MS = 300
 
 
 def _placeholder_document() -> Document:
-    return Document(id="no-document", title="")
+    # Constructed, not validated: a fixed empty document, and validating it would build the
+    # model's validators at start-up (model/document.py defers them to first use).
+    return Document.model_construct(id="no-document", title="")
 
 
 class MainWindow(WindowCommands, WindowPanels, QMainWindow):
