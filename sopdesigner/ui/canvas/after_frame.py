@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QWidget
 
 #: Run the queue this long after the first task was queued even if nothing painted.
 FALLBACK_MS = 1500
+#: Delay before each task: the next event-loop turn, after input and paints waiting in it.
+TURN_MS = 1
 
 
 class AfterFrame(QObject):
@@ -45,8 +47,8 @@ class AfterFrame(QObject):
             self._run_one()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The filter sees the paint event before the widget handles it; a zero timer posted
-        # now runs once this paint has been done.
+        # The filter sees the paint event before the widget handles it; the timer started now
+        # fires once this paint has been done and the frame shown.
         if event.type() == QEvent.Type.Paint and self._tasks:
             self._schedule()
         return False
@@ -54,7 +56,10 @@ class AfterFrame(QObject):
     def _schedule(self) -> None:
         if not self._scheduled and self._tasks:
             self._scheduled = True
-            QTimer.singleShot(0, self._next)
+            # A real (1 ms) timer, not a zero one: Qt delivers zero timers with the posted
+            # events of the same pass, so a queue of them would run back to back without
+            # letting input through.
+            QTimer.singleShot(TURN_MS, self._next)
 
     def _next(self) -> None:
         self._scheduled = False
