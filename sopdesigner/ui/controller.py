@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 
 from sopdesigner.editing.session import EditSession, Phase
 from sopdesigner.errors import SopError
-from sopdesigner.model.document import Document
+from sopdesigner.model.document import Document, Node
 from sopdesigner.ops.base import Change, Op
 from sopdesigner.ui.undo import OpCommand
 
@@ -34,6 +34,8 @@ class DocumentController(QObject):
         super().__init__(parent)
         self.session = EditSession(document, actor)
         self.undo_stack = QUndoStack(self)
+        self._node_map: dict[str, tuple[int, Node]] = {}
+        self._node_map_key: tuple[int, int, int] | None = None
 
     @property
     def document(self) -> Document:
@@ -42,6 +44,24 @@ class DocumentController(QObject):
     @property
     def actor(self) -> str:
         return self.session.actor
+
+    def node(self, node_id: str) -> Node | None:
+        """The shown document's node with this id, or None. Every view handles each edit by
+        id; a map kept across edits spares each of them a scan of 10,000 nodes. An entry is
+        trusted only while the list still holds that very node at that index."""
+        nodes = self.document.nodes
+        hit = self._node_map.get(node_id)
+        key = (id(nodes), len(nodes), self.session.revision)
+        if hit is not None:
+            i, node = hit
+            if i < len(nodes) and nodes[i] is node:
+                return node
+        elif self._node_map_key == key:
+            return None  # absent from the list the map was built from, unchanged since
+        self._node_map = {n.id: (i, n) for i, n in enumerate(nodes)}
+        self._node_map_key = key
+        hit = self._node_map.get(node_id)
+        return hit[1] if hit is not None else None
 
     def set_actor(self, actor: str) -> None:
         self.session.actor = actor.strip() or self.session.actor

@@ -93,6 +93,9 @@ def test_progress_tally_follows_edits_undo_and_structure_like_a_full_count(qapp)
     tally = ProgressTally()
     tally.reset(controller.document)
     controller.changes_applied.connect(tally.apply)
+    mapped = ProgressTally()  # as the window runs it: nodes found through the controller's map
+    mapped.reset(controller.document)
+    controller.changes_applied.connect(lambda changes: mapped.apply(changes, controller.node))
     seen = [tally.summary()]
     steps = [
         SetItemDone("risk", "privacy", True),
@@ -104,16 +107,33 @@ def test_progress_tally_follows_edits_undo_and_structure_like_a_full_count(qapp)
     ]
     for op in steps:
         assert controller.execute(op)
-        assert tally.summary() == progress_summary(controller.document)
+        assert tally.summary() == mapped.summary() == progress_summary(controller.document)
         seen.append(tally.summary())
     while controller.undo_stack.canUndo():
         controller.undo_stack.undo()
-        assert tally.summary() == progress_summary(controller.document)
+        assert tally.summary() == mapped.summary() == progress_summary(controller.document)
         seen.append(tally.summary())
     # It really moved: none approved, one, two, then back.
     assert seen[0] == "0 of 2 checkpoints approved"
     assert "1 of 2 checkpoints approved" in seen and "2 of 2 checkpoints approved" in seen
     assert seen[-1] == seen[0]
+
+
+def test_the_controllers_node_map_follows_removal_undo_and_edits(qapp):
+    controller = DocumentController(make_document(), actor="Ana")
+    doc = controller.document
+    assert all(controller.node(n.id) is n for n in doc.nodes)
+    assert controller.node("no-such-node") is None
+    assert controller.execute(RemoveItems(node_ids=["risk"]))
+    assert controller.node("risk") is None
+    assert all(controller.node(n.id) is n for n in doc.nodes)
+    controller.undo_stack.undo()
+    assert controller.node("risk") is doc.node("risk")
+    assert controller.execute(SetNodeFields("risk", {"title": "Risk review"}))
+    assert controller.node("risk") is doc.node("risk")
+    assert controller.node("risk").title == "Risk review"
+    doc.nodes = list(reversed(doc.nodes))  # a reordered list: every entry is checked, not trusted
+    assert all(controller.node(n.id) is n for n in doc.nodes)
 
 
 def test_a_drag_routes_each_connector_once_per_move_and_skips_unchanged_moves(qtbot, monkeypatch):

@@ -126,7 +126,8 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
     def apply_changes(self, changes: list[Change]) -> None:
         """Reflect model changes (the only way the model reaches the items)."""
         doc = self.document
-        index = {n.id: n for n in doc.nodes}
+        assert self.controller is not None
+        node_of = self.controller.node
         names = {r.id: r.name for r in doc.roles}
         lane_roles = {la.id: la.role for la in doc.lanes}
         lanes_dirty = False
@@ -134,7 +135,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         edges_dirty: set[str] = set()
         for ch in changes:
             if ch.what == "node":
-                node = index.get(ch.id or "")
+                node = node_of(ch.id or "")
                 if ch.action == "removed" or node is None:
                     self._remove_node_item(ch.id or "")
                     lanes_dirty = True

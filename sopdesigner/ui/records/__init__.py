@@ -186,7 +186,8 @@ class Records(QObject):
         self.context.defer(self.update_progress)
 
     def _progress_changes(self, changes: list) -> None:
-        self._tally.apply(changes)
+        ctrl = self.context.controller
+        self._tally.apply(changes, ctrl.node if ctrl is not None and self._tally.document is ctrl.document else None)
         self.update_progress()
 
     def update_progress(self) -> None:

@@ -346,9 +346,10 @@ class AuditPanel(QWidget):
         if ctrl is None or not node_ids:
             return
         titles = self.model._titles
-        for n in ctrl.document.nodes:
-            if n.id in node_ids:
-                titles[n.id] = n.title
+        for nid in node_ids:
+            node = ctrl.node(nid)
+            if node is not None:
+                titles[nid] = node.title
 
     def _show_chain(self) -> None:
         ctrl = self._ctx.controller

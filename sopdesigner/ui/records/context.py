@@ -108,11 +108,10 @@ class RecordsContext(QObject):
         """The single node the panels show: the first selected one that still exists."""
         if self._controller is None:
             return None
-        doc = self._controller.document
         for nid in self._selection:
-            for n in doc.nodes:
-                if n.id == nid:
-                    return n
+            node = self._controller.node(nid)
+            if node is not None:
+                return node
         return None
 
     def execute(self, op: Any) -> bool:

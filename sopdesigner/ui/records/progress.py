@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 from sopdesigner.model.document import Document, Node
 from sopdesigner.model.enums import EdgeKind, NodeKind
@@ -86,7 +87,9 @@ class ProgressTally:
         nodes = doc.nodes if doc is not None else []
         self._approved = {n.id: node_status(n).is_approved for n in nodes if requires_approval(n)}
 
-    def apply(self, changes: list[Change]) -> None:
+    def apply(self, changes: list[Change], node_of: Callable[[str], Node | None] | None = None) -> None:
+        """Recount the nodes ``changes`` name; ``node_of`` looks a node up by id (the
+        controller's map; without it the document is scanned)."""
         if self.document is None:
             return
         if any(c.what not in ("node", "edge") for c in changes):
@@ -95,16 +98,15 @@ class ProgressTally:
         ids = {c.id for c in changes if c.what == "node" and c.id}
         if not ids:
             return
-        found = set()
-        for n in self.document.nodes:
-            if n.id in ids:
-                found.add(n.id)
-                if requires_approval(n):
-                    self._approved[n.id] = node_status(n).is_approved
-                else:
-                    self._approved.pop(n.id, None)
-        for gone in ids - found:
-            self._approved.pop(gone, None)
+        if node_of is None:
+            index = {n.id: n for n in self.document.nodes}
+            node_of = index.get
+        for nid in ids:
+            n = node_of(nid)
+            if n is not None and requires_approval(n):
+                self._approved[nid] = node_status(n).is_approved
+            else:
+                self._approved.pop(nid, None)
 
     def summary(self) -> str:
         return _summary(sum(self._approved.values()), len(self._approved))

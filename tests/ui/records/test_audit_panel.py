@@ -140,3 +140,62 @@ def test_a_large_tampered_trail_turns_red_after_background_verification(qtbot):
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: not panel.verifying, timeout=60_000)
     assert panel.indicator.text().startswith("✖ Chain broken at event 4322")
+
+
+def test_a_deferred_load_fills_the_table_once_with_events_appended_meanwhile(qtbot):
+    ctx, ctrl, _ws = make_context()
+    queued: list = []
+    ctx.defer = queued.append  # as the window does for a large document: after the first frame
+    panel = AuditPanel(ctx)
+    qtbot.addWidget(panel)
+    assert len(queued) == 1
+    assert panel.model.rowCount() == 0
+    assert panel.indicator.text().startswith("… Loading the audit trail")
+    assert not panel.indicator.verified
+    _edit(ctrl)  # appended while the load waits: the load reads them, nothing is doubled
+    queued.pop()()
+    assert panel.model.rowCount() == len(ctrl.document.audit) > 0
+    assert panel.indicator.verified
+    assert ctrl.execute(SetItemDone("validate", "data", True))
+    assert panel.model.rowCount() == len(ctrl.document.audit)
+    assert panel.indicator.text().startswith(f"✔ Chain verified — head {ctrl.document.audit[-1].hash[:8]}…")
+
+
+def test_a_load_queued_for_a_document_no_longer_shown_does_nothing(qtbot):
+    ctx, ctrl, _ws = make_context()
+    _edit(ctrl)
+    queued: list = []
+    ctx.defer = queued.append
+    panel = AuditPanel(ctx)
+    qtbot.addWidget(panel)
+    other = make_context("Other")[1]
+    assert other.execute(SetItemDone("validate", "data", True))
+    ctx.set_controller(other)
+    stale, fresh = queued
+    stale()
+    assert panel.model.rowCount() == 0  # the first document's rows never appear
+    fresh()
+    assert panel.model.rowCount() == len(other.document.audit) != len(ctrl.document.audit)
+
+
+def test_showing_another_document_stops_the_previous_chain_check(qtbot):
+    from sopdesigner.editing.session import EditSession
+    from sopdesigner.ui.records.audit_panel import SYNC_VERIFY_LIMIT
+
+    ctx, ctrl, _ws = make_context()
+    session = EditSession(ctrl.document, "Bulk")
+    for i in range(SYNC_VERIFY_LIMIT * 4):
+        session.log("note.added", None, {"i": i})
+    panel = AuditPanel(ctx)
+    qtbot.addWidget(panel)
+    worker = panel._worker
+    assert worker is not None and panel.verifying
+    small = make_context()[1]
+    _edit(small)
+    ctx.set_controller(small)
+    assert worker.cancelled
+    assert worker.wait(60_000)
+    qtbot.wait(50)  # a late result, if any, would be delivered now
+    # The shown document's own chain is what the indicator reports.
+    assert panel.indicator.verified
+    assert panel.indicator.text().startswith(f"✔ Chain verified — head {small.document.audit[-1].hash[:8]}…")
