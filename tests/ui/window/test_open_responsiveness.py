@@ -133,3 +133,50 @@ def test_cancel_on_the_close_prompt_keeps_the_current_document(window, answers, 
     with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS) as blocker:
         assert window.open_path(large_sop)
     assert blocker.args == [True]
+
+
+def test_a_large_document_paints_before_its_follow_up_work(window, large_sop, qtbot, monkeypatch):
+    """The canvas of a large document is painted first; validation, the audit table and chain
+    check, the progress tally and the recent-files entry follow, the panels saying so meanwhile."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from sopdesigner.storage.settings import load_settings
+    from sopdesigner.storage.workspace import Workspace
+
+    log: list[str] = []
+
+    class PaintLog(QObject):
+        def eventFilter(self, _obj, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                log.append("paint")
+            return False
+
+    spy = PaintLog()
+    window.view.viewport().installEventFilter(spy)
+    validate = window.run_validation
+    monkeypatch.setattr(window, "run_validation", lambda: (log.append("validate"), validate()))
+    window.show()
+    qtbot.waitExposed(window)
+    log.clear()
+
+    assert window.files._install_opened(Workspace.open(large_sop))
+    # Nothing of the follow-up work has run yet: the panels say what is pending.
+    records = window.records
+    assert window.view.deferred_pending >= 4
+    assert window.problems is None
+    assert window.problems_button.text() == "Checking…"
+    assert window.problems_panel.summary.text() == "Checking…"
+    assert records.audit.model.rowCount() == 0
+    assert records.audit.indicator.text().startswith("… Loading the audit trail")
+    assert records.progress_label.text() == ""
+
+    qtbot.waitUntil(lambda: window.view.deferred_pending == 0, timeout=WAIT_MS)
+    assert log.index("paint") < log.index("validate")
+    assert window.problems is not None
+    assert window.problems_button.text() != "Checking…"
+    assert window.problems_panel.summary.text() != "Checking…"
+    doc = window.controller.document
+    assert records.audit.model.rowCount() == len(doc.audit)
+    assert "approved" in records.progress_label.text() or "No checkpoints" in records.progress_label.text()
+    assert load_settings().recent_files[0] == str(large_sop.resolve())
+    qtbot.waitUntil(lambda: records.audit.indicator.verified, timeout=WAIT_MS)
