@@ -43,8 +43,11 @@ import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from sopdesigner.ui import app as ui_app
+import time
 ui_app.run(sys.argv[1])
 w = ui_app.windows[-1]
+while w.files.open_in_progress:  # a file of 2 MB or more is read in a worker thread
+    app.processEvents(); time.sleep(0.001)
 w.resize(1600, 1000); app.processEvents()  # runs the queued fit-to-window
 w.view.viewport().repaint()
 n = len(w.controller.document.nodes)
