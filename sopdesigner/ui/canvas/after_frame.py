@@ -20,9 +20,10 @@ TURN_MS = 1
 
 
 class AfterFrame(QObject):
+    """A queue of callables run after ``widget`` next paints, one per event-loop turn."""
+
     def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)
-        self._widget = widget
         self._tasks: list[Callable[[], None]] = []
         self._scheduled = False
         widget.installEventFilter(self)

@@ -3,8 +3,9 @@
 heartbeat QTimer keeps firing on the GUI thread; errors, Cancel on the progress dialog and
 Cancel on the close prompt all keep the previous document and close what the worker read.
 
-The bound on a heartbeat gap (1.5 s) is generous on purpose: it is 30 missed beats, far beyond
-scheduling noise on a slow shared machine.
+The bound on a heartbeat gap (1.0 s) is generous on purpose: it is 20 missed beats, far beyond
+scheduling noise on a slow shared machine. (Measured on the 2-core build VM: the worst gap of
+this open is about 0.15 s since the panels fill after the first frame; it was about 0.45 s.)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tests.factories import make_document
 from tests.ui.test_responsiveness import Heartbeat
 
 NODES = 2000
-MAX_GAP_S = 1.5
+MAX_GAP_S = 1.0
 WAIT_MS = 300_000
 
 
