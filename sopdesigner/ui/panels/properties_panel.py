@@ -213,8 +213,10 @@ class PropertiesPanel(QWidget):
                 self.stack.setCurrentWidget(self.empty_page)
                 return
             doc = c.document
-            node = next((n for n in doc.nodes if n.id == self._node_id), None)
-            edge = next((e for e in doc.edges if e.id == self._edge_id), None)
+            # The controller's id map, and no scan for an absent target: this runs on every
+            # edit, and walking 10,000 nodes and 12,000 edges was most of one at that size.
+            node = c.node(self._node_id) if self._node_id else None
+            edge = next((e for e in doc.edges if e.id == self._edge_id), None) if self._edge_id else None
             lane = next((la for la in doc.lanes if la.id == self._lane_id), None)
             if node is not None:
                 self._fill_node(node)
