@@ -48,11 +48,16 @@ class AfterFrame(QObject):
             self._run_one()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The filter sees the paint event before the widget handles it; the timer started now
-        # fires once this paint has been done and the frame shown.
-        if event.type() == QEvent.Type.Paint and self._tasks:
-            self._schedule()
+        # The filter sees the paint event before the widget paints, and a long paint would
+        # use up a timer started now: the zero timer starts it once this paint is done.
+        if event.type() == QEvent.Type.Paint and self._tasks and not self._scheduled:
+            self._scheduled = True
+            QTimer.singleShot(0, self._arm)
         return False
+
+    def _arm(self) -> None:
+        self._scheduled = False
+        self._schedule()
 
     def _schedule(self) -> None:
         if not self._scheduled and self._tasks:
