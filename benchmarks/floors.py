@@ -80,6 +80,52 @@ def floor_scene(doc: Document) -> tuple[Any, dict[str, Any]]:
     return scene, items
 
 
+def floor_read(path: Path) -> Document:
+    """The read part of T2/T3: bare sqlite3 reads the stored body and audit rows, the product's
+    pydantic model validates them with the GC paused, and the survivors are frozen."""
+    import gc
+    import json
+
+    con = sqlite3.connect(path)
+    try:
+        body = con.execute("SELECT body FROM document WHERE id = 1").fetchone()[0]
+        events = [r[0] for r in con.execute("SELECT event FROM audit ORDER BY seq")]
+    finally:
+        con.close()
+    gc.disable()
+    try:
+        data = json.loads(body)
+        data["audit"] = [json.loads(e) for e in events]
+        doc = Document.model_validate(data)
+    finally:
+        gc.enable()
+    gc.freeze()
+    return doc
+
+
+def floor_open(path: Path, width: int, height: int) -> tuple[Document, Any]:
+    """T2/T3 "document part": ``floor_read``, then ``floor_scene`` in a shown BSP view, fitted
+    (antialiasing only when zoomed in enough, as level of detail) and painted once. Returns the
+    document and the view (keep it alive while measuring)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QApplication, QGraphicsView
+
+    doc = floor_read(path)
+    scene, _items = floor_scene(doc)
+    rect = scene.itemsBoundingRect()
+    view = QGraphicsView(scene)
+    scene.setParent(view)  # a view does not own its scene; the caller keeps only the view
+    view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+    view.resize(width, height)
+    view.show()
+    QApplication.processEvents()
+    view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing, view.transform().m11() >= 0.4)
+    view.viewport().repaint()
+    return doc, view
+
+
 def floor_validation(doc: Document) -> int:
     """T13: the bare networkx pass of ``bench_rules`` (graph, acyclicity, reachability,
     generations, one loop over every node's records)."""

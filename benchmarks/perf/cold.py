@@ -56,41 +56,11 @@ import json; print(json.dumps({"rss": rss_mib(), "nodes": n}), flush=True)
 """
 
 FLOOR_OPEN = """
-import gc, json, sqlite3, sys
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPainter, QPen, QColor
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
-from sopdesigner.model.document import Document
-from sopdesigner.model.geometry import NODE_SIZES
-from benchmarks.floors import FloorItem
+import json, sys
+from PySide6.QtWidgets import QApplication
 app = QApplication([])
-con = sqlite3.connect(sys.argv[1])
-body = con.execute("SELECT body FROM document WHERE id = 1").fetchone()[0]
-events = [r[0] for r in con.execute("SELECT event FROM audit ORDER BY seq")]
-gc.disable()
-data = json.loads(body)
-data["audit"] = [json.loads(e) for e in events]
-doc = Document.model_validate(data)
-gc.enable(); gc.freeze()
-scene = QGraphicsScene()
-scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-centres = {}
-for nd in doc.nodes:
-    w, h = NODE_SIZES[nd.kind]
-    it = FloorItem(w, h, nd.title); it.setPos(nd.position.x, nd.position.y); scene.addItem(it)
-    centres[nd.id] = (nd.position.x, nd.position.y)
-pen = QPen(QColor("#3E4C59"), 1.8)
-for e in doc.edges:
-    (x1, y1), (x2, y2) = centres[e.source], centres[e.target]
-    scene.addLine(x1, y1, x2, y2, pen).setZValue(-1)
-rect = scene.itemsBoundingRect()
-scene.setSceneRect(rect.adjusted(-400, -400, 400, 400))
-view = QGraphicsView(scene)
-view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
-view.resize(1600, 1000); view.show(); app.processEvents()
-view.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-view.setRenderHint(QPainter.RenderHint.Antialiasing, view.transform().m11() >= 0.4)
-view.viewport().repaint()
+from benchmarks.floors import floor_open
+doc, view = floor_open(sys.argv[1], 1600, 1000)
 from benchmarks.perf.common import rss_mib
 print(json.dumps({"rss": rss_mib(), "nodes": len(doc.nodes)}), flush=True)
 """
