@@ -14,10 +14,13 @@ tick that the trail does not back, blocks shipping whatever the records say.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopdesigner.model.document import Document, SignOff
 from sopdesigner.model.enums import Decision, NodeKind
+
+if TYPE_CHECKING:
+    from sopdesigner.rules.problems import Facts, Problem
 
 #: Validation codes whose message the gate's own reasons already cover.
 _COVERED = frozenset({"SOP206"})
@@ -34,10 +37,12 @@ class GateResult:
         return {"ship": self.ship, "reasons": list(self.reasons), "conditions": list(self.conditions)}
 
 
-def gate(doc: Document) -> GateResult:
+def gate(doc: Document, checked: tuple[list[Problem], Facts] | None = None) -> GateResult:
+    """``checked`` is ``validate_with_view(doc)`` when the caller already ran it (the PDF
+    report validates for its problems section): the document is not validated twice."""
     from sopdesigner.rules.validation import validate_with_view
 
-    problems, view = validate_with_view(doc)
+    problems, view = checked if checked is not None else validate_with_view(doc)
     reasons = [
         f"Validation error {p.code}: {p.message}"
         for p in problems
