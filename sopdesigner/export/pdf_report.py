@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
+import zlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -35,11 +36,18 @@ class _Cancelled(Exception):
 
 def default_problems(doc: Document) -> list[Any] | None:
     """Validation problems if the rules package is installed, else None (the report says so)."""
+    return _validated(doc)[0]
+
+
+def _validated(doc: Document) -> tuple[list[Any] | None, Any]:
+    """The problems and the facts validation gathered (the cover's ship gate reuses both, so
+    the document is validated once per report), or ``(None, None)`` without the rules."""
     try:
-        from sopdesigner.rules.validation import validate
+        from sopdesigner.rules.validation import validate_with_view
     except ImportError:
-        return None
-    return list(validate(doc))
+        return None, None
+    problems, view = validate_with_view(doc)
+    return list(problems), view
 
 
 def write_pdf(
@@ -53,8 +61,10 @@ def write_pdf(
     """Write the audit report of ``doc`` to ``path``; raise CancelledError (and write nothing)
     if ``cancel()`` turns true. ``progress(done, total)`` is called once per node section."""
     target = Path(path)
+    checked = None
     if problems is None:
-        problems = default_problems(doc)
+        problems, view = _validated(doc)
+        checked = None if problems is None else (problems, view)
     if cancel is not None and cancel():
         raise CancelledError("The PDF export was cancelled; no file was written.")
     folder = target.parent if str(target.parent) else Path(".")
@@ -70,7 +80,7 @@ def write_pdf(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        _build(doc, tmp, problems, progress, cancel)
+        _build(doc, tmp, problems, checked, progress, cancel)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -84,6 +94,23 @@ def write_pdf(
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def compress_page(page: Any) -> None:
+    """Deflate a finished page's content now rather than when the file is saved: the report
+    holds one compressed stream per page instead of every page's text until the end (peak
+    memory), and skips reportlab's ASCII85 pass over it (a binary stream is a valid PDF and a
+    fifth smaller). The stream is what reportlab writes with compression on, minus ASCII85."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
+
+    text = page.stream
+    if not page.compression or not text:
+        return
+    stream = PDFStream(content=zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 3))
+    stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+    page.stream = None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -102,7 +129,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _build(
-    doc: Document, out: Path, problems: list[Any] | None, progress: Progress | None, cancel: Cancel | None
+    doc: Document,
+    out: Path,
+    problems: list[Any] | None,
+    checked: tuple[list[Any], Any] | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
 ) -> None:
     from reportlab.lib.colors import Color
     from reportlab.lib.pagesizes import A4, landscape
@@ -149,6 +181,10 @@ def _build(
         canvas.restoreState()
 
     class ReportCanvas(Canvas):
+        def showPage(self) -> None:
+            super().showPage()
+            compress_page(self._doc.Pages.pages[-1])
+
         def save(self) -> None:
             self.beginForm(FOOTER_FORM)
             self.setFont(REGULAR, 7.5)
@@ -235,7 +271,9 @@ def _build(
         if cancel is not None and cancel():
             raise _Cancelled
 
-    ctx = sec.Ctx(doc, styles, pw, lw, ph, exported_at, statuses, problems, check, wide_height=lh)
+    ctx = sec.Ctx(
+        doc, styles, pw, lw, ph, exported_at, statuses, problems, check, wide_height=lh, checked=checked
+    )
 
     def report(done: int) -> Callable[[], None]:
         def tick() -> None:

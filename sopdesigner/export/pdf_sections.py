@@ -75,6 +75,7 @@ class Ctx:
     problems: list[Any] | None
     check: Callable[[], None] = lambda: None  # raises to cancel; called before each page of a long table
     wide_height: float = 0.0  # landscape frame height
+    checked: tuple[list[Any], Any] | None = None  # validate_with_view's answer, for the ship gate
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -106,7 +107,7 @@ def _gate_summary(ctx: Ctx) -> list[Flowable]:
     except ImportError:
         return []
     s = ctx.styles
-    result = gate(ctx.doc)
+    result = gate(ctx.doc, ctx.checked)
     if result.ship:
         verdict = "May ship: yes — every required approval and checklist item is recorded."
     else:

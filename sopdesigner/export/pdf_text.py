@@ -27,6 +27,9 @@ from sopdesigner.export.pdf_fonts import plain_text
 from sopdesigner.export.pdf_styles import INK, break_lines
 
 _CACHE_LIMIT = 100_000  # distinct strings per font and document; a bound, not a tuning knob
+# The encoder remembers the strings of free text (footers, paragraphs, diagram labels) up to
+# this length; longer ones are mostly unique. Table cells keep their own operators instead.
+_ENCODE_CACHE_LEN = 120
 
 
 class _FontEncoder:
@@ -48,8 +51,9 @@ class _FontEncoder:
             assignments.get(c) == c for c in range(32, 127) if c in self.font.face.charToGlyph
         )
 
-    def encode(self, text: str) -> list[tuple[str, str]]:
-        """``[(subset font name, "(bytes) Tj"), …]`` for ``text``."""
+    def encode(self, text: str, keep: bool = True) -> list[tuple[str, str]]:
+        """``[(subset font name, "(bytes) Tj"), …]`` for ``text``; remembered when ``keep``
+        (a table cell is encoded once and keeps the result itself: see ``TextWriter.row``)."""
         hit = self.cache.get(text)
         if hit is not None:
             return hit
@@ -66,9 +70,10 @@ class _FontEncoder:
                 for sub, raw in self.font.splitString(text, self.doc)
             ]
             self._learn()
-        if len(self.cache) >= _CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[text] = out
+        if keep and len(text) <= _ENCODE_CACHE_LEN:
+            if len(self.cache) >= _CACHE_LIMIT:
+                self.cache.clear()
+            self.cache[text] = out
         return out
 
     def _name(self, subset: int) -> str:
@@ -106,7 +111,14 @@ def clear_caches() -> None:
 
 
 def colour_op(colour: Color, stroke: bool = False) -> str:
-    return f"{fp_str(colour.red, colour.green, colour.blue)} {'RG' if stroke else 'rg'}"
+    """The operator setting ``colour`` (kept on the colour: the report uses a dozen colours,
+    set some fifty thousand times)."""
+    key = "_sop_stroke_op" if stroke else "_sop_fill_op"
+    op: str | None = colour.__dict__.get(key)
+    if op is None:
+        op = f"{fp_str(colour.red, colour.green, colour.blue)} {'RG' if stroke else 'rg'}"
+        setattr(colour, key, op)
+    return op
 
 
 _CANVASES = itertools.count(1)
@@ -240,9 +252,10 @@ class TextWriter:
         colour_now, subset_now, size_now = self._colour, self._subset, self._size
         size_text = num(size)
         for c, cl in enumerate(cells):
-            x, centre = (starts[c], spans[c]) if cl.centre else (lefts[c], 0.0)
+            x = starts[c] if cl.centre else lefts[c]
             frag = cl.frag
             if frag is None or frag[0] != serial or frag[1] != x or frag[2] != size:
+                centre = spans[c] if cl.centre else 0.0
                 frag = cl.frag = (
                     serial,
                     x,
@@ -252,9 +265,10 @@ class TextWriter:
             first = frag[3]
             if first is None:
                 continue
-            if cl.colour is not colour_now:
-                append(colour_op(cl.colour))
-                colour_now = cl.colour
+            colour = cl.colour
+            if colour is not colour_now:
+                append(colour.__dict__.get("_sop_fill_op") or colour_op(colour))
+                colour_now = colour
             if first is not subset_now or size_text is not size_now:
                 append(f"{first} {size_text} Tf")
                 size_now = size_text
@@ -270,7 +284,7 @@ class TextWriter:
             enc = self._encoders[font] = _FontEncoder(font, self.canv._doc)
         if len(lines) == 1 and not centre_in:
             # Most cells: one left-aligned line in one subset.
-            shows = enc.encode(lines[0]) if lines[0] else ()
+            shows = enc.encode(lines[0], False) if lines[0] else ()
             if len(shows) == 1:
                 name, show = shows[0]
                 return name, f"{num(x)} 0 Td {show} {num(-x) if x else '0'} 0 Td", name
@@ -284,7 +298,7 @@ class TextWriter:
             dy = -leading if k else 0.0
             parts.append(f"{num(lx - at_x)} {num(dy)} Td")
             at_x, at_y = lx, at_y + dy
-            for name, show in enc.encode(line) if line else ():
+            for name, show in enc.encode(line, False) if line else ():
                 if first is None:
                     first = name
                 elif name is not current:
