@@ -456,3 +456,22 @@ def test_status_labels_wrap_inside_the_summary_status_column(tmp_path, recorded,
     summary.extract_text(visitor_text=visit)
     xs = [x for text, x in starts if text.startswith(second)]
     assert xs and all(left < x < left + width for x in xs)
+
+
+def test_page_streams_are_deflated_binary_and_the_gate_matches_the_cli(tmp_path):
+    """Pages are compressed as they are finished (FlateDecode alone, no ASCII85), and the cover's
+    ship gate, which reuses the report's validation, says what ``gate`` says on its own."""
+    from sopdesigner.rules.gate import gate
+
+    doc = make_document()
+    out = tmp_path / "r.pdf"
+    write_pdf(doc, out)
+    reader = pypdf.PdfReader(out)
+    for page in reader.pages:
+        contents = page.get_object()["/Contents"].get_object()
+        assert contents["/Filter"] in ("/FlateDecode", ["/FlateDecode"])
+    cover = flat(reader.pages[0].extract_text())
+    result = gate(doc)
+    n = len(result.reasons)
+    expected = "May ship: yes" if result.ship else f"May ship: no — {n} reason{'s' if n != 1 else ''}"
+    assert expected in cover
