@@ -34,11 +34,6 @@ class _Cancelled(Exception):
     """Raised inside the layout loop; turned into CancelledError once the temp file is gone."""
 
 
-def default_problems(doc: Document) -> list[Any] | None:
-    """Validation problems if the rules package is installed, else None (the report says so)."""
-    return _validated(doc)[0]
-
-
 def _validated(doc: Document) -> tuple[list[Any] | None, Any]:
     """The problems and the facts validation gathered (the cover's ship gate reuses both, so
     the document is validated once per report), or ``(None, None)`` without the rules."""
