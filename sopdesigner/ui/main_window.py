@@ -225,7 +225,7 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
             if self.panels_built:
                 self.problems_panel.set_problems(None)
         else:
-            self._ensure_panels()  # before the docks come back, so they show their content
+            self._ensure_all_panels()  # before the docks come back, so they show their content
             actor = self.settings.user_name or None
             self.controller = DocumentController(workspace.document, actor, self)
             self.controller.changes_applied.connect(self._document_edited)

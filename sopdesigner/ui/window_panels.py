@@ -10,6 +10,7 @@ A mixin: ``self`` is the ``MainWindow``.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ class WindowPanels:
 
     _panels: _Panels | None
     _panel_docks: dict[str, QDockWidget]
+    _panel_builders: list[Callable[[], object]]
     _closing: bool
 
     # ---- docks -------------------------------------------------------------------------------
@@ -73,6 +75,7 @@ class WindowPanels:
         self._panels = None
         self._closing = False
         self._panel_docks = {}
+        self._panel_builders = []
         for title, name, area in PANEL_DOCKS:
             dock = self.add_panel(None, title, name, area)
             dock.visibilityChanged.connect(self._panel_dock_visible)
@@ -127,6 +130,16 @@ class WindowPanels:
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
         return panels
+
+    def add_panel_builder(self, build: Callable[[], object]) -> None:
+        """Have ``build`` (which fills docks added with ``add_panel(None, …)``, and does nothing
+        once they are filled) run with the window's own panels when a document is shown."""
+        self._panel_builders.append(build)
+
+    def _ensure_all_panels(self: Any) -> None:
+        self._ensure_panels()
+        for build in self._panel_builders:
+            build()
 
     @property
     def panels_built(self) -> bool:
