@@ -4,7 +4,7 @@ panel walking the checkpoints, and the session (attendees, decisions) recorded i
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from sopdesigner.ui.records.context import RecordsContext
-from sopdesigner.ui.records.review_panel import ReviewPanel
+
+if TYPE_CHECKING:
+    from sopdesigner.ui.records.review_panel import ReviewPanel
 
 
 class AttendeesDialog(QDialog):
@@ -97,15 +99,13 @@ class ReviewMode(QObject):
         self._started = 0.0
         self._saved_state: Any = None
         self._controller: Any = None
-        self.panel = ReviewPanel(context)
-        self.panel.step_selected.connect(self._centre_on)
-        self.panel.full_screen.toggled.connect(self.set_full_screen)
+        self._panel: ReviewPanel | None = None
         self._made_full_screen = False  # only undo a full screen the review itself made
         self.dock: QDockWidget | None = None
         self._keys: list[QAction] = []
         for keys, slot in (
-            ((Qt.Key_Right, Qt.Key_PageDown), self.panel.next),
-            ((Qt.Key_Left, Qt.Key_PageUp), self.panel.previous),
+            ((Qt.Key_Right, Qt.Key_PageDown), lambda: self.panel.next()),
+            ((Qt.Key_Left, Qt.Key_PageUp), lambda: self.panel.previous()),
         ):
             act = QAction(window)
             act.setShortcuts([QKeySequence(k) for k in keys])
@@ -114,6 +114,18 @@ class ReviewMode(QObject):
             act.setEnabled(False)
             window.addAction(act)
             self._keys.append(act)
+
+    @property
+    def panel(self) -> ReviewPanel:
+        """The side panel, built on the first review (or when code asks for it): a window that
+        never reviews does not pay for its step list and its own checklist and evidence panels."""
+        if self._panel is None:
+            from sopdesigner.ui.records.review_panel import ReviewPanel
+
+            self._panel = ReviewPanel(self._ctx)
+            self._panel.step_selected.connect(self._centre_on)
+            self._panel.full_screen.toggled.connect(self.set_full_screen)
+        return self._panel
 
     def toggle(self) -> None:
         if self.active:
@@ -199,10 +211,12 @@ class ReviewMode(QObject):
         elif not on and self._made_full_screen:
             self._made_full_screen = False
             win.showNormal()
-        if self.panel.full_screen.isChecked() != (on and self.active):
-            self.panel.full_screen.blockSignals(True)
-            self.panel.full_screen.setChecked(on and self.active)
-            self.panel.full_screen.blockSignals(False)
+        # A window that never reviewed has no panel, so no check box to keep in step.
+        box = self._panel.full_screen if self._panel is not None else None
+        if box is not None and box.isChecked() != (on and self.active):
+            box.blockSignals(True)
+            box.setChecked(on and self.active)
+            box.blockSignals(False)
         QTimer.singleShot(0, self._fit_and_centre)
 
     def _fit_and_centre(self) -> None:
