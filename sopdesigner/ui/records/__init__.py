@@ -2,29 +2,33 @@
 reuse actions and the progress label, wired into a ``MainWindow`` through its public API only.
 
 ``install(window)`` is called at the end of ``MainWindow.__init__``; it returns the
-``Records`` object (also stored as ``window.records``) that owns the panels and actions.
+``Records`` object (also stored as ``window.records``) that owns the panels and actions. The
+actions, their shortcuts and the docks exist from the start; the panels inside the docks are
+built on first need (``record_docks.py``), and the review panel on the first review.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QDockWidget, QLabel
 
 from sopdesigner.ops.records import StartReviewRound
 from sopdesigner.storage.settings import load_settings
-from sopdesigner.ui.records.audit_panel import AuditPanel
-from sopdesigner.ui.records.checklist_panel import ChecklistPanel
 from sopdesigner.ui.records.context import RecordsContext
-from sopdesigner.ui.records.evidence_panel import EvidencePanel
 from sopdesigner.ui.records.progress import ProgressTally
-from sopdesigner.ui.records.request_panel import RequestPanel
+from sopdesigner.ui.records.record_docks import RecordDocks, RecordPanels
 from sopdesigner.ui.records.reuse_actions import add_reuse_actions
 from sopdesigner.ui.records.review_mode import ReviewMode
-from sopdesigner.ui.records.signoff_dialog import sign_off
+
+if TYPE_CHECKING:
+    from sopdesigner.ui.records.audit_panel import AuditPanel
+    from sopdesigner.ui.records.checklist_panel import ChecklistPanel
+    from sopdesigner.ui.records.evidence_panel import EvidencePanel
+    from sopdesigner.ui.records.request_panel import RequestPanel
 
 __all__ = ["Records", "RecordsContext", "install"]
 
@@ -43,20 +47,8 @@ class Records(QObject):
         ctx.defer = window.view.after_next_frame
         ctx.message.connect(window.show_status)
 
-        self.checklist = ChecklistPanel(ctx)
-        self.evidence = EvidencePanel(ctx)
-        self.audit = AuditPanel(ctx)
-        self.request = RequestPanel(ctx)
-        self.docks = {
-            "checklist": window.add_panel(self.checklist, "Checklist and sign-offs", "ChecklistDock"),
-            "evidence": window.add_panel(self.evidence, "Evidence", "EvidenceDock"),
-            "request": window.add_panel(self.request, "Request and SOP identity", "RequestDock"),
-            "audit": window.add_panel(self.audit, "Audit trail", "AuditDock", Qt.BottomDockWidgetArea),
-        }
-        # One tab group keeps each record panel tall enough to read next to Properties.
-        window.tabifyDockWidget(self.docks["checklist"], self.docks["evidence"])
-        window.tabifyDockWidget(self.docks["evidence"], self.docks["request"])
-        self.docks["checklist"].raise_()
+        self._record_docks = RecordDocks(window, ctx, self._panels_built)
+        window.add_panel_builder(self._record_docks.ensure)
 
         self.review = ReviewMode(window, ctx)
         self.actions = self._add_review_actions()
@@ -71,13 +63,40 @@ class Records(QObject):
         window.scene.selection_changed_ids.connect(lambda nodes, _edges: ctx.set_selection(nodes))
         window.scene.files_dropped_on_node.connect(self._on_files_dropped)
         window.scene.node_activated.connect(self._on_node_activated)
-        self.audit.node_clicked.connect(self._select_node)
         self._tally = ProgressTally()
         self._tally_controller: Any = None
         ctx.document_edited.connect(self.update_progress)
         ctx.controller_changed.connect(self._follow_controller)
         self._follow_controller()
         self._update_actions()
+
+    # -- the panels, on first need --
+    def _panels_built(self, panels: RecordPanels) -> None:
+        panels.audit.node_clicked.connect(self._select_node)
+
+    @property
+    def docks(self) -> dict[str, QDockWidget]:
+        return self._record_docks.docks
+
+    @property
+    def panels_built(self) -> bool:
+        return self._record_docks.built
+
+    @property
+    def checklist(self) -> ChecklistPanel:
+        return self._record_docks.ensure().checklist
+
+    @property
+    def evidence(self) -> EvidencePanel:
+        return self._record_docks.ensure().evidence
+
+    @property
+    def request(self) -> RequestPanel:
+        return self._record_docks.ensure().request
+
+    @property
+    def audit(self) -> AuditPanel:
+        return self._record_docks.ensure().audit
 
     # -- actions --
     def _add_review_actions(self) -> dict[str, QAction]:
@@ -97,7 +116,7 @@ class Records(QObject):
                 "sign_off",
                 "Sign &off…",
                 "Ctrl+Alt+S",
-                lambda: sign_off(self.context, parent=win),
+                self._sign_off,
                 "Record a sign-off on the selected node",
             ),
             (
@@ -121,6 +140,11 @@ class Records(QObject):
             actions[key] = act
         actions["end_review"].setEnabled(False)
         return actions
+
+    def _sign_off(self) -> None:
+        from sopdesigner.ui.records.signoff_dialog import sign_off
+
+        sign_off(self.context, parent=self.window)
 
     def _on_review(self, active: bool) -> None:
         self._update_actions()
@@ -148,6 +172,8 @@ class Records(QObject):
     def _on_document_changed(self) -> None:
         if self.review.active:
             self.review.end()
+        if self.window.controller is not None:
+            self._record_docks.ensure()  # already built unless the window was never shown
         self.context.set_controller(self.window.controller)
         self._update_actions()
 
@@ -159,6 +185,7 @@ class Records(QObject):
             self.evidence.attach_path(Path(p), node_id)
 
     def _on_node_activated(self, node_id: str) -> None:
+        self._record_docks.ensure()
         self.docks["checklist"].show()
         self.docks["checklist"].raise_()
 

@@ -99,6 +99,7 @@ def test_empty_window_does_not_import_or_build_what_it_does_not_show(window_fact
     # No document is validated at start-up, so the model's validators are not built yet.
     assert "validators-built" not in loaded
     assert "sopdesigner.ui.main_window" in loaded and "sopdesigner.ui.start_page" in loaded
+    assert "sopdesigner.ui.records.record_docks" in loaded  # the docks and actions are there
     for module in (
         "sopdesigner.ui.panels.properties_panel",
         "sopdesigner.ui.panels.palette_panel",
@@ -107,5 +108,12 @@ def test_empty_window_does_not_import_or_build_what_it_does_not_show(window_fact
         "sopdesigner.ui.export_dialog",
         "sopdesigner.ui.find_dialog",
         "sopdesigner.ui.help_dialogs",
+        # The record panels (records/record_docks.py), the review panel and the sign-off dialog.
+        "sopdesigner.ui.records.checklist_panel",
+        "sopdesigner.ui.records.evidence_panel",
+        "sopdesigner.ui.records.request_panel",
+        "sopdesigner.ui.records.audit_panel",
+        "sopdesigner.ui.records.review_panel",
+        "sopdesigner.ui.records.signoff_dialog",
     ):
         assert module not in loaded, module
