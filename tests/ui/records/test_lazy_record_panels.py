@@ -148,3 +148,19 @@ def test_sign_off_right_after_open_records_it(start_page, monkeypatch):
     node = w.controller.document.node("decide")
     assert [s.signer for s in node.signoffs] == ["Bo Biz"]
     assert "Bo Biz" in records.checklist.signoffs.text()
+
+
+def test_saved_layout_restores_onto_the_record_docks_before_their_panels_exist(start_page, qtbot):
+    first = start_page
+    first.new_from_document(make_document())
+    first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, first.records.docks["audit"])
+    first.close()  # discards the new document (QMessageBox.question answers Discard) and saves the layout
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert not second.records.panels_built
+    second.new_from_document(make_document())
+    audit = second.records.docks["audit"]
+    assert second.dockWidgetArea(audit) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert audit.widget() is second.records.audit
+    second.close()
