@@ -204,6 +204,9 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
                 # No collect first: a full pass costs 0.1-0.3 s here; whatever garbage is
                 # frozen with the document returns to the collector on the next switch.
                 gc.freeze()
+                # A large document fills its panels after the first frame (validation, audit
+                # table): freeze again once that work is done, or a full pass walks it all.
+                self.view.after_next_frame(gc.freeze)
             if gc_was_enabled:
                 gc.enable()
 
