@@ -47,7 +47,11 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     if not read_only:
         con.execute("PRAGMA journal_mode = DELETE")
         con.execute("PRAGMA synchronous = FULL")
-        con.execute("PRAGMA secure_delete = ON")
+        # FAST: freed content inside b-tree pages is zeroed at no extra I/O. Full ON also
+        # zeroes every overflow page the previous document body leaves free on each save
+        # (+30 % save time at 1,000 nodes) for no privacy gain: the append-only audit trail in
+        # the same file keeps the document's history by design.
+        con.execute("PRAGMA secure_delete = FAST")
     return con
 
 
