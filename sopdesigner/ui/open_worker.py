@@ -19,6 +19,11 @@ from sopdesigner.storage.workspace import Workspace
 
 _log = logging.getLogger(__name__)
 
+#: A result neither collected nor abandoned is closed after this many checks this far apart
+#: (its window went away): 5 s, far longer than a queued slot waits even on a loaded machine.
+REAP_RETRIES = 100
+REAP_RETRY_MS = 50
+
 #: Workers still reading, kept referenced until their thread has finished.
 _running: set[OpenWorker] = set()
 
@@ -34,9 +39,11 @@ class OpenWorker(QThread):
         self.error: SopError | OSError | None = None
         #: Set when the user cancelled: the result is closed instead of installed.
         self.abandoned = False
+        #: How many more times the reaper waits for the window to collect the result.
+        self._grace = REAP_RETRIES
         _running.add(self)
-        # The reaper runs one event-loop turn after ``finished``, so the window's own slot
-        # (connected later, queued at the same emit) has taken the result first.
+        # The reaper runs after ``finished`` and leaves a result the window has not collected
+        # yet (its slot is connected later, queued at the same emit) until it is taken.
         self.finished.connect(self._schedule_reap)
 
     def run(self) -> None:
@@ -61,6 +68,14 @@ class OpenWorker(QThread):
         QTimer.singleShot(0, self._reap)
 
     def _reap(self) -> None:
+        if not self.abandoned and self.workspace is not None and self._grace > 0:
+            # The window's slot for ``finished`` has not collected the result yet. On a loaded
+            # machine it can be delivered after this reaper: closing the result (or deleting
+            # this thread object, which drops that pending call) would make the open fail or
+            # never report back. Wait for it; only a result nobody takes is closed.
+            self._grace -= 1
+            QTimer.singleShot(REAP_RETRY_MS, self._reap)
+            return
         ws = self.take()
         if ws is not None:
             _log.info("closing the abandoned open of %s", self.path)
