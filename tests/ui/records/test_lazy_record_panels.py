@@ -7,35 +7,20 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMessageBox
+from PySide6.QtWidgets import QDockWidget
 
-from tests.factories import make_document
-
-try:
-    from sopdesigner.ui.main_window import MainWindow
-except ImportError as err:  # the window or canvas is mid-rewrite in the shared tree
-    pytest.skip(f"MainWindow is not importable yet ({err})", allow_module_level=True)
-
+from sopdesigner.ui.main_window import MainWindow
 from sopdesigner.ui.records.record_docks import RECORD_DOCKS
 from sopdesigner.ui.records.review_mode import AttendeesDialog
 from sopdesigner.ui.records.signoff_dialog import SignOffDialog
+from tests.factories import make_document
+from tests.ui.records.helpers import shown_window
 
 
 @pytest.fixture
 def start_page(qtbot, monkeypatch):
     """A shown window on its start page, as after a plain start."""
-    from sopdesigner.storage.settings import Settings, save_settings
-
-    save_settings(Settings(user_name="Ada Reviewer"))
-    monkeypatch.setattr(
-        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)
-    )
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1600, 1000)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return shown_window(qtbot, monkeypatch)
 
 
 def _docks(window) -> dict[str, QDockWidget]:
