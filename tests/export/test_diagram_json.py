@@ -366,7 +366,8 @@ def test_schema_requires_the_contract_keys():
 
 
 def test_exports_validate_against_the_schema(recorded):
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     from sopdesigner.templates import list_templates, load_template
 
     validator = jsonschema.Draft202012Validator(diagram_schema())

@@ -426,6 +426,8 @@ def test_audit_rows_are_at_most_two_lines(tmp_path):
 
 
 def test_status_labels_wrap_inside_the_summary_status_column(tmp_path, recorded, report):
+    from reportlab.pdfbase import pdfmetrics
+
     from sopdesigner.export.pdf_fonts import REGULAR
     from sopdesigner.export.pdf_grid import PAD_X
     from sopdesigner.export.pdf_report import MARGIN
@@ -433,7 +435,6 @@ def test_status_labels_wrap_inside_the_summary_status_column(tmp_path, recorded,
     from sopdesigner.model.enums import Status
     from sopdesigner.model.status import STATUS_STYLES
 
-    pdfmetrics = pytest.importorskip("reportlab.pdfbase.pdfmetrics")
     width = SUMMARY_WIDTHS[4]
     for status in Status:
         cell = status_grid_cell(status, width)
