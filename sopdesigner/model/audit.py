@@ -20,11 +20,15 @@ GENESIS = "0" * 64
 EVENT_KEYS = ("seq", "at", "actor", "action", "node", "details", "prev_hash")
 
 
+# One encoder for every hash: ``json.dumps`` with options builds a new encoder per call, which
+# was a quarter of the cost of verifying a long trail.
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def event_hash(event: Mapping[str, Any]) -> str:
     """The hash of an event given as a dict (with or without its own ``hash`` key)."""
     body = {k: v for k, v in event.items() if k != "hash"}
-    data = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
 
 
 def make_event(
@@ -94,4 +98,25 @@ def event_dict(e: AuditEvent) -> dict[str, Any]:
 def verify_events(
     events: Iterable[AuditEvent], *, first_seq: int = 1, prev_hash: str = GENESIS
 ) -> ChainProblem | None:
-    return verify_chain((event_dict(e) for e in events), first_seq=first_seq, prev_hash=prev_hash)
+    """``verify_chain`` for validated events: every key is present and ``seq`` is an int, so
+    only the links and the hashes are checked (the export and the gate verify 100,000 events)."""
+    sha256 = hashlib.sha256
+    for position, e in enumerate(events, start=first_seq):
+        if e.seq != position or e.prev_hash != prev_hash:
+            # The general check words the problem (which of the two it is).
+            return verify_chain([event_dict(e)], first_seq=position, prev_hash=prev_hash)
+        body = {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "node": e.node,
+            "details": e.details,
+            "prev_hash": e.prev_hash,
+        }
+        if sha256(_canonical(body).encode("utf-8")).hexdigest() != e.hash:
+            return ChainProblem(
+                e.seq, f"Audit event {e.seq} was altered: its hash does not match its content."
+            )
+        prev_hash = e.hash
+    return None

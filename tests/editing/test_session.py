@@ -76,6 +76,28 @@ def test_tampered_event_is_found_at_its_seq(session, doc):
     assert verify_chain(events).seq == 2
 
 
+def test_verify_events_on_models_finds_what_verify_chain_finds_on_dicts(session, doc):
+    # verify_events hashes the model's fields directly (the fast path the gate and the PDF
+    # use); it must hash exactly the contract's keys and report the same problems.
+    from sopdesigner.model.audit import EVENT_KEYS
+    from sopdesigner.model.document import AuditEvent
+
+    assert set(AuditEvent.model_fields) == {*EVENT_KEYS, "hash"}
+    for item in ("metrics", "data"):
+        session.apply(SetItemDone("validate", item, True))
+    session.apply(SignNode("risk", "Ana", "security", Decision.APPROVE))
+    assert verify_events(doc.audit) is None
+    assert verify_events(doc.audit[1:], first_seq=2, prev_hash=doc.audit[0].hash) is None
+    altered = [e.model_copy(deep=True) for e in doc.audit]
+    altered[1].details["text"] = "something else"
+    relinked = [e.model_copy(deep=True) for e in doc.audit]
+    relinked[2] = relinked[2].model_copy(update={"prev_hash": "f" * 64})
+    for events in (altered, relinked, doc.audit[:1] + doc.audit[2:]):
+        fast = verify_events(events)
+        general = verify_chain([e.model_dump(mode="json") for e in events])
+        assert fast is not None and fast == general
+
+
 def test_structure_lock_refuses_structural_edits_but_not_records(session, doc):
     session.structure_locked = True
     with pytest.raises(InvalidEditError):
