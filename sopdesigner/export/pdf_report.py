@@ -101,11 +101,34 @@ def compress_page(page: Any) -> None:
     text = page.stream
     if not page.compression or not text:
         return
-    stream = PDFStream(content=zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 3))
+    stream = PDFStream(content=zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 1))
     stream.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
     stream.__Comment__ = "page stream"
     page.Contents = stream
     page.stream = None
+
+
+def share_resources(page: Any, doc: Any, shared: dict[tuple[Any, ...], Any]) -> None:
+    """Point a finished page at one resource dictionary shared by every page that uses the same
+    resources, instead of the copy reportlab writes into each page (a thousand identical
+    ``/Font /ProcSet /XObject`` dictionaries formatted at save). Pages with colour spaces,
+    shadings or graphics states of their own keep their own dictionary."""
+    from reportlab.pdfbase.pdfdoc import PDFResourceDictionary
+
+    if page.Resources or page._colorsUsed or page._shadingUsed or page.ExtGState:
+        return
+    forms = page.XObjects
+    key = (bool(page.hasImages), tuple(sorted(forms.dict)) if forms is not None else ())
+    ref = shared.get(key)
+    if ref is None:
+        resources = PDFResourceDictionary()
+        resources.basicFonts()
+        if page.hasImages:
+            resources.allProcs()
+        if forms is not None:
+            resources.XObject = forms
+        ref = shared[key] = doc.Reference(resources, f"SOPResources{len(shared)}")
+    page.Resources = ref
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -176,9 +199,13 @@ def _build(
         canvas.restoreState()
 
     class ReportCanvas(Canvas):
+        _sop_resources: dict[tuple[Any, ...], Any]
+
         def showPage(self) -> None:
             super().showPage()
-            compress_page(self._doc.Pages.pages[-1])
+            page = self._doc.Pages.pages[-1]
+            compress_page(page)
+            share_resources(page, self._doc, self.__dict__.setdefault("_sop_resources", {}))
 
         def save(self) -> None:
             self.beginForm(FOOTER_FORM)
