@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable
 
 from sopdesigner.export.pdf_diagram_index import SceneIndex
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
-from sopdesigner.export.pdf_text import TextWriter
+from sopdesigner.export.pdf_text import TextWriter, colour_op, num
 from sopdesigner.model.document import Document, Node
 from sopdesigner.model.enums import NodeKind, Status
 from sopdesigner.model.geometry import (
@@ -290,25 +290,23 @@ class DiagramTile(Flowable):
             return
         ux, uy = (bx - ax) / length, (by - ay) / length
         head = min(10.0 * s, length * 0.5)
-        c.setStrokeColor(EDGE_INK)
-        c.setFillColor(EDGE_INK)
-        c.setLineWidth(max(0.5, 1.4 * s))
-        c.setDash([4 * s, 3 * s] if rework else [])
         # The line stops at the arrowhead's base so the dashes do not poke through its tip.
-        line = c.beginPath()
-        line.moveTo(*page[0])
-        for x, y in page[1:-1]:
-            line.lineTo(x, y)
-        line.lineTo(bx - ux * head, by - uy * head)
-        c.drawPath(line, stroke=1, fill=0)
-        c.setDash([])
+        line = [f"{num(page[0][0])} {num(page[0][1])} m"]
+        line += [f"{num(x)} {num(y)} l" for x, y in page[1:-1]]
         half = head * 0.45
-        p = c.beginPath()
-        p.moveTo(bx, by)
-        p.lineTo(bx - ux * head - uy * half, by - uy * head + ux * half)
-        p.lineTo(bx - ux * head + uy * half, by - uy * head - ux * half)
-        p.close()
-        c.drawPath(p, stroke=0, fill=1)
+        ops = [
+            _EDGE_STROKE,
+            _EDGE_FILL,
+            f"{num(max(0.5, 1.4 * s))} w",
+            # Dashes are switched on for a rework connector's line and off again after it.
+            f"[{num(4 * s)} {num(3 * s)}] 0 d" if rework else "",
+            " ".join(line),
+            f"{num(bx - ux * head)} {num(by - uy * head)} l S",
+            "[] 0 d" if rework else "",
+            f"{num(bx)} {num(by)} m {num(bx - ux * head - uy * half)} {num(by - uy * head + ux * half)} l "
+            f"{num(bx - ux * head + uy * half)} {num(by - uy * head - ux * half)} l h f",
+        ]
+        c._code.append(" ".join(op for op in ops if op))
         if label:
             size = max(LABEL_SIZE * s, MIN_LABEL_PT)
             text = wrap_lines(plain_text(label), REGULAR, size, 160 * s, 1)
@@ -324,48 +322,39 @@ class DiagramTile(Flowable):
                 c.drawCentredString(mx, my, text[0])
 
     def _draw_node(self, node: Node) -> None:
-        c = self.canv
+        """The node's shape, its title lines and its status pill. Shapes are PDF path operators
+        written straight to the page (the canvas API costs ten calls per node and a path object
+        per rounded corner: a large diagram draws thousands of nodes)."""
         s = self.scale
         r = node_rect(node)
         x, y = self.px(r.x), self.py(r.bottom)
         w, h = r.w * s, r.h * s
         status = node_status(node)
-        style = STATUS_STYLES[status]
-        fill = NOTE_FILL if node.kind is NodeKind.NOTE else tint(style.colour)
-        c.setFillColor(fill)
-        c.setStrokeColor(INK)
-        c.setLineWidth(max(0.5, 1.3 * s))
         kind = node.kind
+        fill = NOTE_FILL if kind is NodeKind.NOTE else _tint_of(status)
+        ops = [colour_op(fill), _INK_STROKE, f"{num(max(0.5, 1.3 * s))} w"]
         if kind in (NodeKind.START, NodeKind.END):
-            c.roundRect(x, y, w, h, h / 2, stroke=1, fill=1)
+            ops.append(round_rect_path(x, y, w, h, h / 2) + " B")
         elif kind is NodeKind.DECISION:
-            p = c.beginPath()
-            p.moveTo(x + w / 2, y + h)
-            p.lineTo(x + w, y + h / 2)
-            p.lineTo(x + w / 2, y)
-            p.lineTo(x, y + h / 2)
-            p.close()
-            c.drawPath(p, stroke=1, fill=1)
+            ops.append(
+                f"{num(x + w / 2)} {num(y + h)} m {num(x + w)} {num(y + h / 2)} l "
+                f"{num(x + w / 2)} {num(y)} l {num(x)} {num(y + h / 2)} l h B"
+            )
         elif kind is NodeKind.NOTE:
             fold = 14 * s
-            p = c.beginPath()
-            p.moveTo(x, y)
-            p.lineTo(x + w, y)
-            p.lineTo(x + w, y + h - fold)
-            p.lineTo(x + w - fold, y + h)
-            p.lineTo(x, y + h)
-            p.close()
-            c.drawPath(p, stroke=1, fill=1)
-            p = c.beginPath()
-            p.moveTo(x + w - fold, y + h)
-            p.lineTo(x + w - fold, y + h - fold)
-            p.lineTo(x + w, y + h - fold)
-            c.drawPath(p, stroke=1, fill=0)
+            ops.append(
+                f"{num(x)} {num(y)} m {num(x + w)} {num(y)} l {num(x + w)} {num(y + h - fold)} l "
+                f"{num(x + w - fold)} {num(y + h)} l {num(x)} {num(y + h)} l h B "
+                f"{num(x + w - fold)} {num(y + h)} m {num(x + w - fold)} {num(y + h - fold)} l "
+                f"{num(x + w)} {num(y + h - fold)} l S"
+            )
         else:
-            c.rect(x, y, w, h, stroke=1, fill=1)
+            ops.append(f"{num(x)} {num(y)} {num(w)} {num(h)} re B")
             if kind is NodeKind.CHECKPOINT:
                 inset = 4 * s
-                c.rect(x + inset, y + inset, w - 2 * inset, h - 2 * inset, stroke=1, fill=0)
+                ops.append(
+                    f"{num(x + inset)} {num(y + inset)} {num(w - 2 * inset)} {num(h - 2 * inset)} re S"
+                )
         # Text: title lines, then (for workflow nodes) the status pill.
         has_pill = kind is not NodeKind.NOTE
         title_w = (w - 18 * s) * (0.62 if kind is NodeKind.DECISION else 1.0)
@@ -383,29 +372,62 @@ class DiagramTile(Flowable):
         block = len(lines) * size * 1.15 + (pill_h + 2 * s if has_pill else 0)
         top = y + h / 2 + block / 2
         # The node's text is one text object after its shapes (title centred line by line).
-        text = TextWriter(c)
+        text = TextWriter(self.canv)
         font = BOLD if has_pill else REGULAR
         text.lines(font, size, INK, x, top - size * 0.9, size * 1.15, lines, centre_in=w)
         if has_pill:
             # A pill may overhang a small node a little rather than cut its status label short.
             self._draw_pill(
-                text, status, x + w / 2, top - block, w * (0.75 if kind is NodeKind.DECISION else 1.15)
+                ops, text, status, x + w / 2, top - block, w * (0.75 if kind is NodeKind.DECISION else 1.15)
             )
+        self.canv._code.append(" ".join(ops))
         text.finish()
 
-    def _draw_pill(self, text: TextWriter, status: Status, cx: float, bottom: float, max_w: float) -> None:
-        """The status pill's shape now, its label into ``text`` (drawn after the shapes)."""
-        c = self.canv
+    def _draw_pill(
+        self, ops: list[str], text: TextWriter, status: Status, cx: float, bottom: float, max_w: float
+    ) -> None:
+        """The status pill's shape into ``ops``, its label into ``text`` (drawn after the shapes)."""
         s = self.scale
         size = max(PILL_SIZE * s, MIN_PILL_PT)
         label, label_w, colour, ink = _pill_label(status, size, max_w - 8 * s)
         tw = label_w + 8 * s
         ph = size * 1.5
-        c.setFillColor(colour)
-        c.setStrokeColor(INK)
-        c.setLineWidth(max(0.3, 0.6 * s))
-        c.roundRect(cx - tw / 2, bottom, tw, ph, ph / 2, stroke=1, fill=1)
+        ops += [
+            colour_op(colour),
+            f"{num(max(0.3, 0.6 * s))} w",
+            round_rect_path(cx - tw / 2, bottom, tw, ph, ph / 2) + " B",
+        ]
         text.lines(REGULAR, size, ink, cx - label_w / 2, bottom + ph * 0.3, size, [label])
+
+
+_INK_STROKE = colour_op(INK, stroke=True)
+_EDGE_STROKE = colour_op(EDGE_INK, stroke=True)
+_EDGE_FILL = colour_op(EDGE_INK)
+#: reportlab's factor for a quarter circle drawn as one Bézier curve (``roundRect``).
+_ROUND = 0.4472
+
+
+def round_rect_path(x: float, y: float, w: float, h: float, radius: float) -> str:
+    """The path of a rectangle with rounded corners, exactly as reportlab's ``roundRect``
+    draws it (same points, same curves), as PDF operators without the painting operator."""
+    xl, xh = min(x, x + w), max(x, x + w)
+    yl, yh = min(y, y + h), max(y, y + h)
+    t = _ROUND * radius
+    return (
+        f"{num(xl + radius)} {num(yl)} m {num(xh - radius)} {num(yl)} l "
+        f"{num(xh - t)} {num(yl)} {num(xh)} {num(yl + t)} {num(xh)} {num(yl + radius)} c "
+        f"{num(xh)} {num(yh - radius)} l "
+        f"{num(xh)} {num(yh - t)} {num(xh - t)} {num(yh)} {num(xh - radius)} {num(yh)} c "
+        f"{num(xl + radius)} {num(yh)} l "
+        f"{num(xl + t)} {num(yh)} {num(xl)} {num(yh - t)} {num(xl)} {num(yh - radius)} c "
+        f"{num(xl)} {num(yl + radius)} l "
+        f"{num(xl)} {num(yl + t)} {num(xl + t)} {num(yl)} {num(xl + radius)} {num(yl)} c h"
+    )
+
+
+@functools.cache
+def _tint_of(status: Status) -> Color:
+    return tint(STATUS_STYLES[status].colour)
 
 
 @functools.cache
