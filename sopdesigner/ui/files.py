@@ -57,6 +57,13 @@ def error_sentence(err: BaseException) -> str:
     return str(err)
 
 
+def _is_latest_recent(path: Path) -> bool:
+    """True if ``path`` already heads the recent files: saving it again changes nothing there,
+    so the settings file is not rewritten (two fsyncs) nor the menus rebuilt on every save."""
+    recent = load_settings().recent_files
+    return bool(recent) and recent[0] == str(path.resolve())
+
+
 class FileFlows(QObject):
     #: A background open ended: True when its document was installed (False: it failed, was
     #: cancelled, or the user kept the current document).
@@ -285,7 +292,7 @@ class FileFlows(QObject):
             self.show_error("Cannot save", err)
             return False
         w.mark_saved()
-        if w.workspace.path is not None:
+        if w.workspace.path is not None and not _is_latest_recent(w.workspace.path):
             self.remember_recent(w.workspace.path)
         w.show_status(f"Saved {w.workspace.path.name if w.workspace.path else ''}")
         return True

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 from sopdesigner.ops.nodes import SetNodeFields
+from sopdesigner.storage.paths import settings_path
 from sopdesigner.storage.settings import load_settings
 from sopdesigner.storage.workspace import Workspace
 
@@ -164,3 +165,24 @@ def test_save_failure_is_one_sentence_and_keeps_the_document(window, answers, te
     answers.save_path = str(tmp_path / "x.sop")
     assert window.files.save() is True
     assert not window.isWindowModified()
+
+
+def test_saving_again_leaves_recent_files_alone_until_another_comes_first(
+    window, answers, template_doc, tmp_path
+):
+    window.new_from_document(template_doc)
+    first = tmp_path / "first.sop"
+    answers.save_path = str(first)
+    window.files.save()
+    written = settings_path().stat().st_ino  # the settings file is replaced on every write
+    step = _first_step(window.controller.document)
+    window.controller.execute(SetNodeFields(step.id, {"title": "Saved again"}))
+    assert window.files.save()
+    assert settings_path().stat().st_ino == written
+    assert not window.isWindowModified() and window.saved_label.text() == "Saved"
+    # Another file became the most recent (another window opened it): saving puts this one back.
+    window.files.remember_recent(tmp_path / "other.sop")
+    window.controller.execute(SetNodeFields(step.id, {"title": "Saved once more"}))
+    assert window.files.save()
+    assert load_settings().recent_files[:2] == [str(first.resolve()), str((tmp_path / "other.sop").resolve())]
+    assert "first.sop" in window.recent_menu.actions()[0].text()
