@@ -1,11 +1,17 @@
-"""Disposable networkx views of a document, built on demand for the rules.
+"""Disposable views of a document's process, built on demand for the rules.
 
-The document is the truth; these graphs are rebuilt for every check and never edited.
+The document is the truth; these views are rebuilt for every check and never edited.
 Notes are annotations, not steps, so they are left out of every view, and so are connectors
-whose ends do not exist (validation reports those separately). The one DiGraph holds the
-``flow`` connectors (what runs forward); ``rework`` connectors, which go back, are few and
-kept beside it as plain adjacency so reachability can follow them too. networkx is imported
-lazily, inside the functions, so importing the rules does not slow start-up.
+whose ends do not exist (validation reports those separately). ``ProcessGraph`` holds the
+``flow`` connectors (what runs forward) as plain adjacency dicts, and the ``rework``
+connectors, which go back and are few, beside them, so reachability can follow them too.
+
+Validation runs after every edit, so the common case (no flow loop) uses only these dicts:
+a networkx DiGraph costs about twice as much to build and, its inner dicts holding edge-data
+dicts, is traversed by every garbage collection during the run, while dicts of strings to
+``None`` are not tracked by the collector at all. networkx is kept for what it does better
+(strongly connected parts and cycles, only when the flow loops) and for callers that want
+its algorithms; it is imported lazily, so importing the rules does not slow start-up.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sopdesigner.model.document import Document
 from sopdesigner.model.enums import EdgeKind, NodeKind
@@ -24,46 +30,61 @@ if TYPE_CHECKING:
 
 @dataclass
 class ProcessGraph:
-    """The process of a document: ``flow`` is a DiGraph over node ids (notes excluded) with
-    the flow connectors; ``rework_succ``/``rework_pred`` are the rework connectors."""
+    """The process of a document over node ids (notes excluded): ``succ``/``pred`` are the
+    flow connectors (node id → {neighbour id: None}, in document order, one entry per pair),
+    ``rework_succ``/``rework_pred`` the rework connectors."""
 
-    flow: nx.DiGraph
+    doc: Document
+    succ: dict[str, dict[str, None]]
+    pred: dict[str, dict[str, None]]
     rework_succ: dict[str, list[str]] = field(default_factory=dict)
     rework_pred: dict[str, list[str]] = field(default_factory=dict)
     #: Flow connectors from a node to itself (the editor refuses them; a file may have them).
     self_loops: int = 0
-
-    # The DiGraph's own adjacency dicts, read directly as networkx's algorithms do: going
-    # through ``flow.succ[n]`` builds a view object per lookup, which doubles a 5k-node pass.
-    @property
-    def succ(self) -> Mapping[str, Mapping[str, Any]]:
-        """Flow successors: node id → {successor id: edge data}."""
-        return self.flow._succ
+    _flow: nx.DiGraph | None = field(default=None, repr=False)
 
     @property
-    def pred(self) -> Mapping[str, Mapping[str, Any]]:
-        """Flow predecessors: node id → {predecessor id: edge data}."""
-        return self.flow._pred
+    def flow(self) -> nx.DiGraph:
+        """The flow connectors as a networkx DiGraph (nodes and connectors in document order),
+        built on first use."""
+        if self._flow is None:
+            import networkx as nx
+
+            flow: nx.DiGraph = nx.DiGraph()
+            flow.add_nodes_from(self.succ)
+            succ = self.succ
+            flow.add_edges_from(
+                (e.source, e.target)
+                for e in self.doc.edges
+                if e.kind is EdgeKind.FLOW and e.source in succ and e.target in succ
+            )
+            self._flow = flow
+        return self._flow
 
 
 def process_graph(doc: Document) -> ProcessGraph:
-    import networkx as nx
-
-    flow: nx.DiGraph = nx.DiGraph()
-    flow.add_nodes_from(n.id for n in doc.nodes if n.kind is not NodeKind.NOTE)
+    succ: dict[str, dict[str, None]] = {}
+    pred: dict[str, dict[str, None]] = {}
+    for n in doc.nodes:
+        if n.kind is not NodeKind.NOTE and n.id not in succ:
+            succ[n.id] = {}
+            pred[n.id] = {}
     rework_succ: dict[str, list[str]] = defaultdict(list)
     rework_pred: dict[str, list[str]] = defaultdict(list)
-    pairs = []
+    self_loops = 0
+    flow_kind = EdgeKind.FLOW
     for e in doc.edges:
-        if e.source in flow and e.target in flow:
-            if e.kind is EdgeKind.FLOW:
-                pairs.append((e.source, e.target))
+        source, target = e.source, e.target
+        if source in succ and target in succ:
+            if e.kind is flow_kind:
+                succ[source][target] = None
+                pred[target][source] = None
+                if source == target:
+                    self_loops += 1
             else:
-                rework_succ[e.source].append(e.target)
-                rework_pred[e.target].append(e.source)
-    flow.add_edges_from(pairs)
-    self_loops = sum(1 for u, v in pairs if u == v)
-    return ProcessGraph(flow, dict(rework_succ), dict(rework_pred), self_loops)
+                rework_succ[source].append(target)
+                rework_pred[target].append(source)
+    return ProcessGraph(doc, succ, pred, dict(rework_succ), dict(rework_pred), self_loops)
 
 
 def flow_graph(doc: Document, *, include_rework: bool = False) -> nx.DiGraph:
@@ -107,22 +128,43 @@ def _walk(
     return seen
 
 
-def topological_parts(flow: nx.DiGraph, index: Mapping[str, int]) -> tuple[list[list[str]], dict[str, int]]:
+def topological_order(graph: ProcessGraph) -> list[str] | None:
+    """The flow nodes in topological order, or None when the flow loops.
+
+    The same order as ``networkx.topological_sort``: its generations one after the other
+    (Kahn's algorithm), each in document order.
+    """
+    succ = graph.succ
+    indegree = {n: len(p) for n, p in graph.pred.items() if p}
+    order = [n for n, p in graph.pred.items() if not p]
+    # ``order`` is also the queue: appending while iterating visits the new items, so the
+    # nodes come out generation after generation, exactly as networkx yields them.
+    for here in order:
+        for child in succ[here]:
+            left = indegree[child] - 1
+            if left:
+                indegree[child] = left
+            else:
+                del indegree[child]
+                order.append(child)
+    return None if indegree else order
+
+
+def topological_parts(
+    graph: ProcessGraph, index: Mapping[str, int]
+) -> tuple[list[list[str]], dict[str, int]]:
     """The flow graph's strongly connected parts in topological order.
 
     Returns ``(members, part_of)``: ``members[c]`` are the node ids of part ``c`` in document
     order (``index``) and ``part_of[node]`` is its part; every connector between two parts
     goes from a lower to a higher part number. Without flow loops every part is one node.
     """
+    order = topological_order(graph)
+    if order is not None:
+        return [[n] for n in order], {n: i for i, n in enumerate(order)}
     import networkx as nx
 
-    try:
-        order = list(nx.topological_sort(flow))
-    except nx.NetworkXUnfeasible:
-        pass
-    else:
-        return [[n] for n in order], {n: i for i, n in enumerate(order)}
-    cond = nx.condensation(flow)
+    cond = nx.condensation(graph.flow)
     renumber = {c: i for i, c in enumerate(nx.topological_sort(cond))}
     members: list[list[str]] = [[] for _ in renumber]
     for c, i in renumber.items():

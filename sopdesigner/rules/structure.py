@@ -15,15 +15,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from sopdesigner.model.document import Edge, Node
 from sopdesigner.model.enums import EdgeKind, NodeKind
 from sopdesigner.rules.graph import ProcessGraph
 from sopdesigner.rules.problems import Facts, Problem, make_problem, quoted
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 APPROVE_WORDS = frozenset(
     {
@@ -182,8 +178,8 @@ def endpoint_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
     return problems
 
 
-def cycle_problems(facts: Facts, flow: nx.DiGraph, parts: list[list[str]], self_loops: int) -> list[Problem]:
-    if len(parts) == len(flow) and not self_loops:
+def cycle_problems(facts: Facts, graph: ProcessGraph, parts: list[list[str]]) -> list[Problem]:
+    if len(parts) == len(graph.succ) and not graph.self_loops:
         return []  # no part of several nodes, no connector to itself: no loop
     from sopdesigner.rules.graph import loops
 
@@ -192,7 +188,7 @@ def cycle_problems(facts: Facts, flow: nx.DiGraph, parts: list[list[str]], self_
         if e.kind is EdgeKind.FLOW:
             first_edge.setdefault((e.source, e.target), e.id)
     problems = []
-    for cycle in sorted(loops(flow, parts), key=lambda c: facts.index[c[0][0]]):
+    for cycle in sorted(loops(graph.flow, parts), key=lambda c: facts.index[c[0][0]]):
         titles = [facts.nodes[u].title for u, _ in cycle] + [facts.nodes[cycle[0][0]].title]
         path = " → ".join(f"'{t}'" for t in titles)
         members = tuple(sorted({u for u, _ in cycle}, key=facts.index.__getitem__))

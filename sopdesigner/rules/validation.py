@@ -40,11 +40,11 @@ def validate_with_view(doc: Document) -> tuple[list[Problem], Facts]:
 
     facts = Facts(doc)
     graph = process_graph(doc)
-    parts, part_of = topological_parts(graph.flow, facts.index)
+    parts, part_of = topological_parts(graph, facts.index)
     problems: list[Problem] = []
     problems += identity_problems(facts)
     problems += endpoint_problems(facts, graph)
-    problems += cycle_problems(facts, graph.flow, parts, graph.self_loops)
+    problems += cycle_problems(facts, graph, parts)
     problems += decision_problems(facts)
     problems += reference_problems(facts)
     problems += signoff_problems(facts)
