@@ -115,12 +115,24 @@ def upstream_problems(
 
 
 def approved_node_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
+    # Plain loops with locals: this visits every node that requires approvals, after every
+    # edit, and on Python 3.11 each comprehension or any() here would be a function call.
     succ = graph.succ
+    nodes, approved, latest_of = facts.nodes, facts.approved, facts.latest
+    with_conditions = Decision.APPROVE_WITH_CONDITIONS
+    end = NodeKind.END
     problems = []
     for nid in facts.gates:
-        n = facts.nodes[nid]
-        if nid in facts.approved:
-            open_items = [i.text for i in n.checklist if i.required and not i.done]
+        n = nodes[nid]
+        if nid in approved:
+            open_items = []
+            wanted = []
+            for item in n.checklist:
+                if item.required:
+                    if not item.done:
+                        open_items.append(item.text)
+                    if item.evidence_category:
+                        wanted.append(item.evidence_category)
             if open_items:
                 noun, verb = ("item", "is") if len(open_items) == 1 else ("items", "are")
                 problems.append(
@@ -131,7 +143,7 @@ def approved_node_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
                         (n.id,),
                     )
                 )
-            missing = _missing_evidence(n)
+            missing = _missing_evidence(n, wanted) if wanted else None
             if missing:
                 problems.append(
                     make_problem(
@@ -141,17 +153,24 @@ def approved_node_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
                         (n.id,),
                     )
                 )
-        latest = facts.latest.get(nid)
+        latest = latest_of.get(nid)
         if latest is None:
             continue
-        conditional = [
-            r
-            for r in n.required_roles
-            if r in latest
-            and latest[r].decision in APPROVALS
-            and (latest[r].conditions.strip() or latest[r].decision is Decision.APPROVE_WITH_CONDITIONS)
-        ]
-        if conditional and not any(facts.nodes[t].kind is not NodeKind.END for t in succ[nid]):
+        conditional = []
+        for r in n.required_roles:
+            s = latest.get(r)
+            if (
+                s is not None
+                and s.decision in APPROVALS
+                and (s.decision is with_conditions or s.conditions.strip())
+            ):
+                conditional.append(r)
+        if not conditional:
+            continue
+        for t in succ[nid]:
+            if nodes[t].kind is not end:
+                break
+        else:
             roles = " and ".join(facts.role(r) for r in conditional)
             problems.append(
                 make_problem(
@@ -165,14 +184,19 @@ def approved_node_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
     return problems
 
 
-def _missing_evidence(node: Node) -> list[str]:
-    """Evidence categories the node's required checklist items call for that none of its
-    attached evidence has (compared case- and blank-insensitively)."""
-    wanted = [i.evidence_category for i in node.checklist if i.required and i.evidence_category]
-    if not wanted:
+def _missing_evidence(node: Node, wanted: list[str]) -> list[str]:
+    """The evidence categories in ``wanted`` (what the node's required checklist items call
+    for) that none of its attached evidence has (compared case- and blank-insensitively)."""
+    attached_as_written = set()
+    for e in node.evidence:
+        attached_as_written.add(e.category)
+    # Nearly always every category is attached exactly as the checklist writes it; only the
+    # others need normalising.
+    unmatched = [c for c in wanted if c not in attached_as_written]
+    if not unmatched:
         return []
-    attached = {normalize_name(e.category) for e in node.evidence}
-    missing = dict.fromkeys(c.strip() for c in wanted if c.strip() and normalize_name(c) not in attached)
+    attached = {normalize_name(c) for c in attached_as_written}
+    missing = dict.fromkeys(c.strip() for c in unmatched if c.strip() and normalize_name(c) not in attached)
     return list(missing)
 
 

@@ -104,26 +104,44 @@ class Facts:
     approved: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        # One pass over the nodes, with plain loops and locals: this runs after every edit,
+        # over every node, and (on Python 3.11) each comprehension or all() would be a call.
+        nodes, index, active, latest = self.nodes, self.index, self.active, self.latest
+        gates, approved = self.gates, self.approved
+        note = NodeKind.NOTE
         for i, n in enumerate(self.doc.nodes):
-            if n.id in self.nodes:
+            nid = n.id
+            if nid in nodes:
                 continue
-            self.nodes[n.id] = n
-            self.index[n.id] = i
-            if n.kind is NodeKind.NOTE:
+            nodes[nid] = n
+            index[nid] = i
+            if n.kind is note:
                 continue
-            latest = None
-            if n.signoffs:
+            by_role: dict[str, SignOff] | None = None
+            signoffs = n.signoffs
+            if signoffs:
                 rnd = n.round
-                act = [s for s in n.signoffs if not s.superseded and s.round == rnd]
+                act: list[SignOff] = []
+                by_role = {}
+                for s in signoffs:
+                    if not s.superseded and s.round == rnd:
+                        act.append(s)
+                        by_role[s.role] = s
                 if act:
-                    self.active[n.id] = act
-                    latest = self.latest[n.id] = {s.role: s for s in act}
-            if n.required_roles:
-                self.gates.append(n.id)
-                if latest is not None and all(
-                    r in latest and latest[r].decision in APPROVALS for r in n.required_roles
-                ):
-                    self.approved.add(n.id)
+                    active[nid] = act
+                    latest[nid] = by_role
+                else:
+                    by_role = None
+            required = n.required_roles
+            if required:
+                gates.append(nid)
+                if by_role is not None:
+                    for r in required:
+                        latest_of_role = by_role.get(r)
+                        if latest_of_role is None or latest_of_role.decision not in APPROVALS:
+                            break
+                    else:
+                        approved.add(nid)
         self.role_names = {r.id: r.name for r in reversed(self.doc.roles)}
 
     def role(self, role_id: str) -> str:
