@@ -110,8 +110,10 @@ def column(
 
 
 def clear_caches() -> None:
-    """Forget the columns of the last report (their cells hold its text operators)."""
+    """Forget the columns and header rows of the last report (their cells hold its text
+    operators)."""
     _COLUMNS.clear()
+    _HEADERS.clear()
 
 
 def fit_lines(text: str, width: float, font: str = REGULAR, max_lines: int = 0) -> list[str]:
@@ -182,14 +184,23 @@ class Row:
         return Row(self.cells, head, self.fill), Row([], tail, self.fill)
 
 
+_HEADERS: dict[tuple[tuple[str, ...], tuple[float, ...], int | None], Row] = {}
+
+
 def header_row(labels: Sequence[str], widths: Sequence[float], *, centre_from: int | None = None) -> Row:
-    return Row(
-        [
-            cell(label, w, BOLD, centre=centre_from is not None and i >= centre_from)
-            for i, (label, w) in enumerate(zip(labels, widths, strict=True))
-        ],
-        fill=HEAD_FILL,
-    )
+    """A bold header row on the header tint; made once per report for each table layout (every
+    node record repeats the same three headers)."""
+    key = (tuple(labels), tuple(widths), centre_from)
+    row = _HEADERS.get(key)
+    if row is None:
+        row = _HEADERS[key] = Row(
+            [
+                cell(label, w, BOLD, centre=centre_from is not None and i >= centre_from)
+                for i, (label, w) in enumerate(zip(labels, widths, strict=True))
+            ],
+            fill=HEAD_FILL,
+        )
+    return row
 
 
 class Caption:

@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
-from sopdesigner.export.pdf_grid import Caption, Cell, Row, cell, column, header_row, list_grid
+from sopdesigner.export.pdf_grid import Caption, Row, column, header_row, list_grid
 from sopdesigner.export.pdf_sections import KIND_LABELS, Ctx, owner_name, stamp, status_grid_cell
 from sopdesigner.export.pdf_styles import HEAD_FILL, INK, MUTED
 from sopdesigner.export.pdf_text import TextBlock
@@ -21,6 +21,53 @@ from sopdesigner.model.display import human_size
 from sopdesigner.model.document import Node, SignOff
 from sopdesigner.model.enums import NodeKind
 from sopdesigner.model.status import DECISION_LABELS
+
+
+class _Columns:
+    """The record tables' columns and header rows for one report, made once (a report has a
+    record per node, each of four tables; see ``pdf_grid.Column``)."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        w = ctx.width
+        self.facts_w = [96, w / 2 - 96, 80, w / 2 - 80]  # the labels fit one line
+        f = self.facts_w
+        self.label0, self.label2 = (column(f[k], BOLD, fill=HEAD_FILL) for k in (0, 2))
+        self.fact1, self.fact3 = column(f[1]), column(f[3])
+        self.status_w = f[1]
+        self.check_w = [18, w - 278, 46, 110, 104]
+        c = self.check_w
+        self.check_head = header_row(["", "Item", "Required", "Ticked by", "When (UTC)"], c)
+        self.check_cols = (column(c[0], centre=True), column(c[1]), column(c[2]), column(c[3]), column(c[4]))
+        self.evidence_w = [w * x for x in (0.3, 0.3, 0.26, 0.14)]
+        e = self.evidence_w
+        self.evidence_head = header_row(["File name", "Title", "Category", "Size"], e)
+        self.evidence_cols = (column(e[0], BOLD), column(e[1]), column(e[2]), column(e[3]))
+        self.detail = {ink: column(w, colour=ink) for ink in (INK, MUTED)}
+        self.signoff_w = [w * x for x in (0.27, 0.19, 0.2, 0.22, 0.12)]
+        g = self.signoff_w
+        self.signoff_head = header_row(
+            ["Signer (printed name)", "Role", "Decision", "Time (UTC)", "State"], g
+        )
+        self.signoff_cols = {
+            ink: (
+                column(g[0], BOLD if ink is INK else REGULAR, ink),
+                column(g[1], colour=ink),
+                column(g[2], colour=ink),
+                column(g[3], colour=ink),
+                column(g[4], colour=ink),
+            )
+            for ink in (INK, MUTED)
+        }
+        self.captions = {
+            name: _caption(name, ctx.styles.h3, w) for name in ("Checklist", "Evidence", "Sign-offs")
+        }
+
+
+def _columns(ctx: Ctx) -> _Columns:
+    made = ctx.cache.get("record_columns")
+    if made is None:
+        made = ctx.cache["record_columns"] = _Columns(ctx)
+    return made
 
 
 def _signoff_state(node: Node, s: SignOff) -> str:
@@ -77,44 +124,26 @@ def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> 
     status = ctx.statuses[node.id]
     required = ", ".join(d.role_name(r) for r in node.required_roles) or "None"
     w = ctx.width
-    widths = [96, w / 2 - 96, 80, w / 2 - 80]  # the labels fit one line
-
-    def label(text: str, width: float) -> Cell:
-        return cell(text, width, BOLD, fill=HEAD_FILL)
-
-    status_cell = (
-        cell("— (note)", widths[1]) if node.kind is NodeKind.NOTE else status_grid_cell(status, widths[1])
-    )
+    cols = _columns(ctx)
+    # Two label/value pairs per row.
+    label, value, label_r, value_r = cols.label0, cols.fact1, cols.label2, cols.fact3
+    status_cell = value("— (note)") if node.kind is NodeKind.NOTE else status_grid_cell(status, cols.status_w)
     rows = [
         Row(
             [
-                label("Kind", widths[0]),
-                cell(KIND_LABELS[node.kind], widths[1]),
-                label("Owner (lane)", widths[2]),
-                cell(owner_name(ctx, node), widths[3]),
+                label("Kind"),
+                value(KIND_LABELS[node.kind]),
+                label_r("Owner (lane)"),
+                value_r(owner_name(ctx, node)),
             ]
         ),
-        Row(
-            [
-                label("Status", widths[0]),
-                status_cell,
-                label("Review round", widths[2]),
-                cell(str(node.round), widths[3]),
-            ]
-        ),
-        Row(
-            [
-                label("Approvals required", widths[0]),
-                cell(required, widths[1]),
-                label("Node id", widths[2]),
-                cell(node.id, widths[3]),
-            ]
-        ),
+        Row([label("Status"), status_cell, label_r("Review round"), value_r(str(node.round))]),
+        Row([label("Approvals required"), value(required), label_r("Node id"), value_r(node.id)]),
     ]
     # The node's heading heads its first table, which reports progress when it is drawn.
     out.append(
         list_grid(
-            widths,
+            cols.facts_w,
             rows,
             page_h=ctx.height,
             zebra=False,
@@ -139,15 +168,8 @@ def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
     s = ctx.styles
     if not node.checklist:
         return [*_subheading("Checklist", s.h3, s.small.leading), _text_block("No checklist items.", s.small)]
-    w = [18, ctx.width - 278, 46, 110, 104]
-    head = header_row(["", "Item", "Required", "Ticked by", "When (UTC)"], w)
-    box, text, required, by, when = (
-        column(w[0], centre=True),
-        column(w[1]),
-        column(w[2]),
-        column(w[3]),
-        column(w[4]),
-    )
+    cols = _columns(ctx)
+    box, text, required, by, when = cols.check_cols
     rows = [
         Row(
             [
@@ -160,8 +182,16 @@ def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
         )
         for item in node.checklist
     ]
-    caption = _caption("Checklist", s.h3, ctx.width)
-    return [list_grid(w, rows, page_h=ctx.height, header=head, on_draw=ctx.check, caption=caption)]
+    return [
+        list_grid(
+            cols.check_w,
+            rows,
+            page_h=ctx.height,
+            header=cols.check_head,
+            on_draw=ctx.check,
+            caption=cols.captions["Checklist"],
+        )
+    ]
 
 
 def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
@@ -171,25 +201,33 @@ def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
             *_subheading("Evidence", s.h3, s.small.leading),
             _text_block("No evidence attached.", s.small),
         ]
-    w = [ctx.width * f for f in (0.3, 0.3, 0.26, 0.14)]
-    head = header_row(["File name", "Title", "Category", "Size"], w)
+    cols = _columns(ctx)
+    name, title, category, size = cols.evidence_cols
+    detail_of = cols.detail[MUTED]
     rows = []
     for ev in node.evidence:
         detail = f"SHA-256 {ev.sha256} · added by {ev.added_by or '—'} at {stamp(ev.added_at)}"
         rows.append(
             Row(
                 [
-                    cell(ev.filename, w[0], BOLD),
-                    cell(ev.title or "—", w[1]),
-                    cell(ev.category or "—", w[2]),
-                    cell(human_size(ev.size), w[3]),
+                    name(ev.filename),
+                    title(ev.title or "—"),
+                    category(ev.category or "—"),
+                    size(human_size(ev.size)),
                 ],
-                detail=cell(detail, ctx.width, colour=MUTED),
+                detail=detail_of(detail),
             )
         )
-    caption = _caption("Evidence", s.h3, ctx.width)
     return [
-        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check, caption=caption)
+        list_grid(
+            cols.evidence_w,
+            rows,
+            page_h=ctx.height,
+            header=cols.evidence_head,
+            zebra=False,
+            on_draw=ctx.check,
+            caption=cols.captions["Evidence"],
+        )
     ]
 
 
@@ -203,13 +241,12 @@ def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
         )
         none = _text_block(f"No sign-offs recorded{'; ' + wanted if wanted else ''}.", s.small)
         return [*_subheading("Sign-offs", s.h3, s.small.leading), none]
-    w = [ctx.width * f for f in (0.27, 0.19, 0.2, 0.22, 0.12)]
-    head = header_row(["Signer (printed name)", "Role", "Decision", "Time (UTC)", "State"], w)
+    cols = _columns(ctx)
     rows = []
     for x in node.signoffs:
         state = _signoff_state(node, x)
-        active = state == "Active"
-        ink = INK if active else MUTED
+        ink = INK if state == "Active" else MUTED
+        signer, role, decision, when, state_col = cols.signoff_cols[ink]
         detail = (
             f"Meaning: {x.meaning or '—'} · Comment: {x.comment or '—'} · Conditions: {x.conditions or '—'}"
             f" · round {x.round}"
@@ -217,16 +254,23 @@ def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
         rows.append(
             Row(
                 [
-                    cell(x.signer, w[0], BOLD if active else REGULAR, ink),
-                    cell(d.role_name(x.role), w[1], colour=ink),
-                    cell(DECISION_LABELS[x.decision], w[2], colour=ink),
-                    cell(stamp(x.at), w[3], colour=ink),
-                    cell(state, w[4], colour=ink),
+                    signer(x.signer),
+                    role(d.role_name(x.role)),
+                    decision(DECISION_LABELS[x.decision]),
+                    when(stamp(x.at)),
+                    state_col(state),
                 ],
-                detail=cell(detail, ctx.width, colour=ink),
+                detail=cols.detail[ink](detail),
             )
         )
-    caption = _caption("Sign-offs", s.h3, ctx.width)
     return [
-        list_grid(w, rows, page_h=ctx.height, header=head, zebra=False, on_draw=ctx.check, caption=caption)
+        list_grid(
+            cols.signoff_w,
+            rows,
+            page_h=ctx.height,
+            header=cols.signoff_head,
+            zebra=False,
+            on_draw=ctx.check,
+            caption=cols.captions["Sign-offs"],
+        )
     ]

@@ -192,11 +192,11 @@ def _build(
         text.lines(REGULAR, 7.5, grey, MARGIN, MARGIN - 14, 9.0, [footer_text])
         text.lines(REGULAR, 7.5, grey, x, MARGIN - 14, 9.0, [label])
         text.finish()
-        # The total is a form defined once all pages exist.
-        canvas.saveState()
-        canvas.translate(x + label_w, MARGIN - 14)
+        # The total is a form defined once all pages exist. Placed with raw operators: the
+        # canvas's saveState/translate/restoreState cost more than the rest of the footer.
+        canvas._code.append(f"q 1 0 0 1 {pdf_text.num(x + label_w)} {pdf_text.num(MARGIN - 14)} cm")
         canvas.doForm(FOOTER_FORM)
-        canvas.restoreState()
+        canvas._code.append("Q")
 
     class ReportCanvas(Canvas):
         _sop_resources: dict[tuple[Any, ...], Any]

@@ -9,7 +9,7 @@ or a grid cell (``pdf_grid``), never into markup.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
@@ -76,6 +76,7 @@ class Ctx:
     check: Callable[[], None] = lambda: None  # raises to cancel; called before each page of a long table
     wide_height: float = 0.0  # landscape frame height
     checked: tuple[list[Any], Any] | None = None  # validate_with_view's answer, for the ship gate
+    cache: dict[str, Any] = field(default_factory=dict)  # what sections make once per report
 
 
 # -- helpers -----------------------------------------------------------------------------------
