@@ -11,11 +11,21 @@ from sopdesigner.rules.problems import APPROVALS, Facts, Problem, make_problem, 
 def signoff_problems(facts: Facts) -> list[Problem]:
     requester = normalize_name(facts.doc.request.requester)
     separation = facts.doc.policy.separation_of_duties
+    nodes = facts.nodes
     problems = []
+    # One plain loop over each node's active sign-offs for the common case (every role
+    # required, everyone signed once, not the requester); the messages are built only for
+    # the nodes that have a problem. This runs after every edit, over every signed node.
     for nid, active in facts.active.items():
-        n = facts.nodes[nid]
+        n = nodes[nid]
         required = n.required_roles
-        if any(s.role not in required for s in active):
+        stray = False
+        people = []
+        for s in active:
+            if s.role not in required:
+                stray = True
+            people.append(normalize_name(s.signer))
+        if stray:
             for role in dict.fromkeys(s.role for s in active if s.role not in required):
                 signers = ", ".join(dict.fromkeys(s.signer for s in active if s.role == role))
                 problems.append(
@@ -28,7 +38,6 @@ def signoff_problems(facts: Facts) -> list[Problem]:
                 )
         if not separation:
             continue
-        people = [normalize_name(s.signer) for s in active]
         if requester and requester in people:
             problems += [
                 make_problem(
@@ -40,7 +49,7 @@ def signoff_problems(facts: Facts) -> list[Problem]:
                 for s, person in zip(active, people, strict=True)
                 if person == requester
             ]
-        if len(set(people)) == len(people):
+        if len(people) == 1 or len(set(people)) == len(people):
             continue  # everyone signed once: nobody signed two roles
         roles_by_person: dict[str, dict[str, str]] = {}
         for s, person in zip(active, people, strict=True):
@@ -61,19 +70,16 @@ def signoff_problems(facts: Facts) -> list[Problem]:
 
 
 def upstream_problems(
-    facts: Facts, graph: ProcessGraph, parts: list[list[str]], part_of: dict[str, int]
+    facts: Facts, graph: ProcessGraph, parts: list[list[str]], part_of: dict[str, int], main: set[str]
 ) -> list[Problem]:
     """SOP205, in one pass over the flow graph in topological order: each part of the graph
     carries one unapproved approval node upstream of it: the last one met on the way there
     (where paths merge, the one first in document order), so messages name the nearest. Only
-    flow connectors count, and only gates on the main flow (reachable from the start without
-    rework connectors), so a remediation review on a rework branch does not block approval."""
-    from sopdesigner.rules.graph import reachable
-
+    flow connectors count, and only gates on the main flow (``main``: reachable from the start
+    without rework connectors), so a remediation review on a rework branch does not block
+    approval."""
     if not facts.approved:
         return []
-    starts = (nid for nid, n in facts.nodes.items() if n.kind is NodeKind.START)
-    main = reachable(graph, starts, rework=False)
     approved = facts.approved
     pending_gates = {g for g in facts.gates if g not in approved and g in main}
     index = facts.index
@@ -82,25 +88,26 @@ def upstream_problems(
     problems = []
     for c, part in enumerate(parts):
         blocker = inherited[c]
-        pending = [n for n in part if n in pending_gates]
-        for nid in part:
-            if nid not in approved:
-                continue
-            here = blocker
-            for other in pending:  # inside a flow loop (itself SOP106) every member is upstream
-                if other != nid and (here is None or index[other] < index[here]):
-                    here = other
-            if here is not None:
-                problems.append(
-                    make_problem(
-                        "SOP205",
-                        f"'{facts.nodes[nid].title}' is approved while "
-                        f"'{facts.nodes[here].title}' upstream of it is not "
-                        "approved.",
-                        (nid, here),
-                    )
-                )
-        passed_on = pending[0] if pending else blocker
+        if len(part) == 1:  # no flow loop here (the usual case): no list to build
+            nid = part[0]
+            if nid in pending_gates:
+                passed_on: str | None = nid
+            else:
+                passed_on = blocker
+                if blocker is not None and nid in approved:
+                    problems.append(_upstream_problem(facts, nid, blocker))
+        else:
+            pending = [n for n in part if n in pending_gates]
+            for nid in part:
+                if nid not in approved:
+                    continue
+                here = blocker
+                for other in pending:  # inside a flow loop (itself SOP106) every member is upstream
+                    if other != nid and (here is None or index[other] < index[here]):
+                        here = other
+                if here is not None:
+                    problems.append(_upstream_problem(facts, nid, here))
+            passed_on = pending[0] if pending else blocker
         if passed_on is None:
             continue
         for nid in part:
@@ -112,6 +119,15 @@ def upstream_problems(
                         inherited[d] = passed_on
     problems.sort(key=lambda p: index[p.node_ids[0]])
     return problems
+
+
+def _upstream_problem(facts: Facts, nid: str, blocker: str) -> Problem:
+    return make_problem(
+        "SOP205",
+        f"'{facts.nodes[nid].title}' is approved while '{facts.nodes[blocker].title}' upstream of it "
+        "is not approved.",
+        (nid, blocker),
+    )
 
 
 def approved_node_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:

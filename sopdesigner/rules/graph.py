@@ -99,21 +99,38 @@ def flow_graph(doc: Document, *, include_rework: bool = False) -> nx.DiGraph:
 def reachable(g: ProcessGraph, sources: Iterable[str], *, rework: bool = True) -> set[str]:
     """Every node reachable from any of ``sources`` (included), following flow connectors and,
     unless ``rework=False``, rework connectors."""
-    return _walk(g.succ, g.rework_succ if rework else {}, sources)
+    seen = {s for s in sources if s in g.succ}
+    return _walk(g.succ, g.rework_succ if rework else {}, seen, list(seen))
+
+
+def reachable_beyond(g: ProcessGraph, reached: set[str]) -> set[str]:
+    """``reachable(g, sources)`` given ``reached = reachable(g, sources, rework=False)``: the
+    rework connectors out of ``reached`` extend it, without walking the flow again (validation
+    needs both sets). ``reached`` itself is left as it is."""
+    seen = set(reached)
+    stack = []
+    for here, targets in g.rework_succ.items():
+        if here in reached:
+            for nxt in targets:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    return _walk(g.succ, g.rework_succ, seen, stack)
 
 
 def reaching(g: ProcessGraph, targets: Iterable[str]) -> set[str]:
     """Every node from which some node of ``targets`` (included) can be reached, along flow
     and rework connectors."""
-    return _walk(g.pred, g.rework_pred, targets)
+    seen = {t for t in targets if t in g.pred}
+    return _walk(g.pred, g.rework_pred, seen, list(seen))
 
 
 def _walk(
-    adjacency: Mapping[str, Iterable[str]], extra: Mapping[str, list[str]], starts: Iterable[str]
+    adjacency: Mapping[str, Iterable[str]], extra: Mapping[str, list[str]], seen: set[str], stack: list[str]
 ) -> set[str]:
+    """Adds to ``seen`` everything reachable from the nodes on ``stack`` (each already in
+    ``seen``) and returns it."""
     # One multi-source walk instead of one networkx call per source: many ends are common.
-    seen = {s for s in starts if s in adjacency}
-    stack = list(seen)
     empty: list[str] = []
     while stack:
         here = stack.pop()

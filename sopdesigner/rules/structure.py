@@ -94,15 +94,24 @@ def path_kinds(edge: Edge, target: Node | None) -> frozenset[str]:
 
 def identity_problems(facts: Facts) -> list[Problem]:
     problems = []
-    for what, ids in (
-        ("nodes", [n.id for n in facts.doc.nodes]),
-        ("connectors", [e.id for e in facts.doc.edges]),
+    doc, nodes = facts.doc, facts.nodes
+    # One pass over the connectors for their ids and their ends; ``facts.nodes`` keeps one
+    # node per id, so it is as long as the node list exactly when no two share an id.
+    edge_ids = set()
+    dangling = []
+    for e in doc.edges:
+        edge_ids.add(e.id)
+        if e.source not in nodes or e.target not in nodes:
+            dangling.append(e)
+    for what, clash, items in (
+        ("nodes", len(nodes) < len(doc.nodes), doc.nodes),
+        ("connectors", len(edge_ids) < len(doc.edges), doc.edges),
     ):
-        if len(set(ids)) == len(ids):
+        if not clash:
             continue
         counts: dict[str, int] = defaultdict(int)
-        for item_id in ids:
-            counts[item_id] += 1
+        for item in items:
+            counts[item.id] += 1
         for item_id, count in counts.items():
             if count > 1:
                 one = (item_id,)
@@ -114,10 +123,7 @@ def identity_problems(facts: Facts) -> list[Problem]:
                         one if what == "connectors" else (),
                     )
                 )
-    nodes = facts.nodes
-    for e in facts.doc.edges:
-        if e.source in nodes and e.target in nodes:
-            continue
+    for e in dangling:
         missing = e.source if e.source not in nodes else e.target
         where = f" from '{nodes[e.source].title}'" if e.source in nodes else ""
         problems.append(
@@ -131,12 +137,12 @@ def identity_problems(facts: Facts) -> list[Problem]:
     return problems
 
 
-def endpoint_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
-    from sopdesigner.rules.graph import reachable, reaching
+def endpoint_problems(facts: Facts, graph: ProcessGraph, main: set[str]) -> list[Problem]:
+    """SOP101-SOP105. ``main`` is what the start nodes reach along flow connectors only
+    (``graph.reachable(..., rework=False)``), which the rework connectors then extend."""
+    from sopdesigner.rules.graph import reachable_beyond, reaching
 
-    flow_nodes = [n for n in facts.nodes.values() if n.kind is not NodeKind.NOTE]
-    starts = [n for n in flow_nodes if n.kind is NodeKind.START]
-    ends = [n for n in flow_nodes if n.kind is NodeKind.END]
+    flow_nodes, starts, ends = facts.flow, facts.starts, facts.ends
     problems = []
     if not starts:
         problems.append(
@@ -160,7 +166,7 @@ def endpoint_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
             )
         )
     if starts:
-        seen = reachable(graph, (n.id for n in starts))
+        seen = reachable_beyond(graph, main)
         if len(seen) < len(flow_nodes):
             problems += [
                 make_problem("SOP104", f"'{n.title}' cannot be reached from the start node.", (n.id,))
@@ -205,7 +211,7 @@ def cycle_problems(facts: Facts, graph: ProcessGraph, parts: list[list[str]]) ->
 
 
 def decision_problems(facts: Facts) -> list[Problem]:
-    decisions = {n.id: n for n in facts.nodes.values() if n.kind is NodeKind.DECISION}
+    decisions = {n.id: n for n in facts.decisions}
     if not decisions:
         return []
     kinds: dict[str, set[str]] = {nid: set() for nid in decisions}

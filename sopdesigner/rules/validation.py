@@ -36,19 +36,21 @@ def validate(doc: Document) -> list[Problem]:
 
 def validate_with_view(doc: Document) -> tuple[list[Problem], Facts]:
     """``validate`` plus the per-node facts it built, for the gate to reuse."""
-    from sopdesigner.rules.graph import process_graph, topological_parts
+    from sopdesigner.rules.graph import process_graph, reachable, topological_parts
 
     facts = Facts(doc)
     graph = process_graph(doc)
     parts, part_of = topological_parts(graph, facts.index)
+    # The main flow (from the start, flow connectors only), for SOP104 and SOP205.
+    main = reachable(graph, (n.id for n in facts.starts), rework=False)
     problems: list[Problem] = []
     problems += identity_problems(facts)
-    problems += endpoint_problems(facts, graph)
+    problems += endpoint_problems(facts, graph, main)
     problems += cycle_problems(facts, graph, parts)
     problems += decision_problems(facts)
     problems += reference_problems(facts)
     problems += signoff_problems(facts)
-    problems += upstream_problems(facts, graph, parts, part_of)
+    problems += upstream_problems(facts, graph, parts, part_of, main)
     problems += approved_node_problems(facts, graph)
     problems.sort(key=lambda p: (p.severity != "error", p.code))
     return problems, facts
