@@ -20,7 +20,8 @@ from sopdesigner.model.document import Document, SignOff
 from sopdesigner.model.enums import Decision, NodeKind
 
 if TYPE_CHECKING:
-    from sopdesigner.rules.problems import Facts, Problem
+    from sopdesigner.rules.facts import Facts
+    from sopdesigner.rules.problems import Problem
 
 #: Validation codes whose message the gate's own reasons already cover.
 _COVERED = frozenset({"SOP206"})

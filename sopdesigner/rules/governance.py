@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sopdesigner.model.document import Document, Node
 from sopdesigner.model.enums import Decision, NodeKind
+from sopdesigner.rules.facts import Facts
 from sopdesigner.rules.graph import ProcessGraph
-from sopdesigner.rules.problems import APPROVALS, Facts, Problem, make_problem, normalize_name, quoted
+from sopdesigner.rules.problems import APPROVALS, Problem, make_problem, normalize_name, quoted
 
 
 def signoff_problems(facts: Facts) -> list[Problem]:
@@ -13,19 +14,11 @@ def signoff_problems(facts: Facts) -> list[Problem]:
     separation = facts.doc.policy.separation_of_duties
     nodes = facts.nodes
     problems = []
-    # One plain loop over each node's active sign-offs for the common case (every role
-    # required, everyone signed once, not the requester); the messages are built only for
-    # the nodes that have a problem. This runs after every edit, over every signed node.
-    for nid, active in facts.active.items():
+    for nid in facts.review_signoffs:  # the only nodes these rules can report
+        active = facts.active[nid]
         n = nodes[nid]
         required = n.required_roles
-        stray = False
-        people = []
-        for s in active:
-            if s.role not in required:
-                stray = True
-            people.append(normalize_name(s.signer))
-        if stray:
+        if any(s.role not in required for s in active):
             for role in dict.fromkeys(s.role for s in active if s.role not in required):
                 signers = ", ".join(dict.fromkeys(s.signer for s in active if s.role == role))
                 problems.append(
@@ -38,6 +31,7 @@ def signoff_problems(facts: Facts) -> list[Problem]:
                 )
         if not separation:
             continue
+        people = [normalize_name(s.signer) for s in active]
         if requester and requester in people:
             problems += [
                 make_problem(
@@ -49,7 +43,7 @@ def signoff_problems(facts: Facts) -> list[Problem]:
                 for s, person in zip(active, people, strict=True)
                 if person == requester
             ]
-        if len(people) == 1 or len(set(people)) == len(people):
+        if len(set(people)) == len(people):
             continue  # everyone signed once: nobody signed two roles
         roles_by_person: dict[str, dict[str, str]] = {}
         for s, person in zip(active, people, strict=True):
@@ -131,14 +125,12 @@ def _upstream_problem(facts: Facts, nid: str, blocker: str) -> Problem:
 
 
 def approved_node_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
-    # Plain loops with locals: this visits every node that requires approvals, after every
-    # edit, and on Python 3.11 each comprehension or any() here would be a function call.
     succ = graph.succ
     nodes, approved, latest_of = facts.nodes, facts.approved, facts.latest
     with_conditions = Decision.APPROVE_WITH_CONDITIONS
     end = NodeKind.END
     problems = []
-    for nid in facts.gates:
+    for nid in facts.review_approvals:  # the only nodes these rules can report
         n = nodes[nid]
         if nid in approved:
             open_items = []

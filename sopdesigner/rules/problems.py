@@ -1,18 +1,16 @@
-"""What a validation finding is, the table of rule codes, and the per-node facts every rule reads.
+"""What a validation finding is, the table of rule codes, and the helpers the rules share.
 
-``Facts`` is built once per validation run so that each rule is dictionary lookups, never a
-scan of the document.
+The per-node facts every rule reads are in ``rules.facts``.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from sopdesigner.model.document import Document, Node, SignOff
-from sopdesigner.model.enums import Decision, NodeKind
+from sopdesigner.model.enums import Decision
 
 Severity = Literal["error", "warning"]
 
@@ -83,82 +81,3 @@ def quoted(titles: list[str]) -> str:
 
 
 APPROVALS = frozenset({Decision.APPROVE, Decision.APPROVE_WITH_CONDITIONS})
-
-
-@dataclass
-class Facts:
-    """Lookups built once per validation run, so every rule is dict access.
-
-    Every node is read once, here: at 5,000 nodes and more the records no longer fit the CPU
-    caches, and each further pass over them costs as much in memory reads as in work.
-    ``approved`` is computed here rather than with ``node_status`` for speed; it is exactly
-    ``requires_approval(node) and node_status(node).is_approved`` (a test holds them equal):
-    every required role's latest active sign-off is an approval.
-    """
-
-    doc: Document
-    nodes: dict[str, Node] = field(default_factory=dict)
-    index: dict[str, int] = field(default_factory=dict)
-    role_names: dict[str, str] = field(default_factory=dict)
-    active: dict[str, list[SignOff]] = field(default_factory=dict)  # nodes with active sign-offs
-    latest: dict[str, dict[str, SignOff]] = field(default_factory=dict)  # the same, per role
-    gates: list[str] = field(default_factory=list)  # nodes that require approvals, in order
-    approved: set[str] = field(default_factory=set)
-    # The nodes that are steps of the process (not notes), and those of some kinds, in order.
-    flow: list[Node] = field(default_factory=list)
-    starts: list[Node] = field(default_factory=list)
-    ends: list[Node] = field(default_factory=list)
-    decisions: list[Node] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # One pass over the nodes, with plain loops and locals: this runs after every edit,
-        # over every node, and (on Python 3.11) each comprehension or all() would be a call.
-        nodes, index, active, latest = self.nodes, self.index, self.active, self.latest
-        gates, approved = self.gates, self.approved
-        flow, starts, ends, decisions = self.flow, self.starts, self.ends, self.decisions
-        note, start, end, decision = NodeKind.NOTE, NodeKind.START, NodeKind.END, NodeKind.DECISION
-        for i, n in enumerate(self.doc.nodes):
-            nid = n.id
-            if nid in nodes:
-                continue
-            nodes[nid] = n
-            index[nid] = i
-            kind = n.kind
-            if kind is note:
-                continue
-            flow.append(n)
-            if kind is start:
-                starts.append(n)
-            elif kind is end:
-                ends.append(n)
-            elif kind is decision:
-                decisions.append(n)
-            by_role: dict[str, SignOff] | None = None
-            signoffs = n.signoffs
-            if signoffs:
-                rnd = n.round
-                act: list[SignOff] = []
-                by_role = {}
-                for s in signoffs:
-                    if not s.superseded and s.round == rnd:
-                        act.append(s)
-                        by_role[s.role] = s
-                if act:
-                    active[nid] = act
-                    latest[nid] = by_role
-                else:
-                    by_role = None
-            required = n.required_roles
-            if required:
-                gates.append(nid)
-                if by_role is not None:
-                    for r in required:
-                        latest_of_role = by_role.get(r)
-                        if latest_of_role is None or latest_of_role.decision not in APPROVALS:
-                            break
-                    else:
-                        approved.add(nid)
-        self.role_names = {r.id: r.name for r in reversed(self.doc.roles)}
-
-    def role(self, role_id: str) -> str:
-        return self.role_names.get(role_id, role_id)

@@ -18,8 +18,9 @@ from collections import defaultdict
 
 from sopdesigner.model.document import Edge, Node
 from sopdesigner.model.enums import EdgeKind, NodeKind
+from sopdesigner.rules.facts import Facts
 from sopdesigner.rules.graph import ProcessGraph
-from sopdesigner.rules.problems import Facts, Problem, make_problem, quoted
+from sopdesigner.rules.problems import Problem, make_problem, quoted
 
 APPROVE_WORDS = frozenset(
     {
@@ -247,6 +248,7 @@ def reference_problems(facts: Facts) -> list[Problem]:
     problems = []
     roles = facts.role_names
     lane_ids = {lane.id for lane in facts.doc.lanes}
+    nodes = facts.nodes
     for lane in facts.doc.lanes:
         if lane.role not in roles:
             problems.append(
@@ -254,7 +256,8 @@ def reference_problems(facts: Facts) -> list[Problem]:
                     "SOP110", f"Lane '{lane.id}' is bound to role '{lane.role}', which is not defined."
                 )
             )
-    for n in facts.nodes.values():
+    for nid in facts.review_references:  # the only nodes these rules can report
+        n = nodes[nid]
         for r in n.required_roles:
             if r not in roles:
                 problems.append(

@@ -10,13 +10,14 @@ is about to be recorded, are ``check_signoff``.
 from __future__ import annotations
 
 from sopdesigner.model.document import Document
+from sopdesigner.rules.facts import Facts
 from sopdesigner.rules.governance import (
     approved_node_problems,
     check_signoff,
     signoff_problems,
     upstream_problems,
 )
-from sopdesigner.rules.problems import RULES, Facts, Problem, Severity, normalize_name
+from sopdesigner.rules.problems import RULES, Problem, Severity, normalize_name
 from sopdesigner.rules.structure import (
     cycle_problems,
     decision_problems,

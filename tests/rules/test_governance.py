@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sopdesigner.model import ChecklistItem, Decision, Edge, EdgeKind, Evidence, Node, NodeKind, SignOff
 from sopdesigner.model.status import node_status, requires_approval
 from sopdesigner.ops import AddNodes, AttachEvidence, Connect, RemoveItems, StartReviewRound
-from sopdesigner.rules.problems import Facts
+from sopdesigner.rules.facts import Facts
 from sopdesigner.rules.validation import Problem, check_signoff, normalize_name, validate
 from tests.factories import make_document
 from tests.rules.support import approve_risk, codes, make_session, only, sign, tick_all
