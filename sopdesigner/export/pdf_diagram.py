@@ -176,9 +176,11 @@ class DiagramTile(Flowable):
         caption: str,
         show_lane_names: bool,
         index: Callable[[], SceneIndex] | None = None,
+        statuses: dict[str, Status] | None = None,
     ):
         super().__init__()
         self.doc = doc
+        self.statuses = statuses  # the report's, when it has them already
         self.index = index or (lambda: SceneIndex(doc))
         self.view = view
         self.scale = scale
@@ -323,38 +325,21 @@ class DiagramTile(Flowable):
 
     def _draw_node(self, node: Node) -> None:
         """The node's shape, its title lines and its status pill. Shapes are PDF path operators
-        written straight to the page (the canvas API costs ten calls per node and a path object
-        per rounded corner: a large diagram draws thousands of nodes)."""
+        written straight to the page, each kind's path made once per size and placed with a
+        translation (the canvas API cost ten calls per node and a path object per rounded
+        corner: a large diagram draws thousands of nodes)."""
         s = self.scale
         r = node_rect(node)
         x, y = self.px(r.x), self.py(r.bottom)
         w, h = r.w * s, r.h * s
-        status = node_status(node)
+        status = self.statuses[node.id] if self.statuses is not None else node_status(node)
         kind = node.kind
         fill = NOTE_FILL if kind is NodeKind.NOTE else _tint_of(status)
-        ops = [colour_op(fill), _INK_STROKE, f"{num(max(0.5, 1.3 * s))} w"]
-        if kind in (NodeKind.START, NodeKind.END):
-            ops.append(round_rect_path(x, y, w, h, h / 2) + " B")
-        elif kind is NodeKind.DECISION:
-            ops.append(
-                f"{num(x + w / 2)} {num(y + h)} m {num(x + w)} {num(y + h / 2)} l "
-                f"{num(x + w / 2)} {num(y)} l {num(x)} {num(y + h / 2)} l h B"
-            )
-        elif kind is NodeKind.NOTE:
-            fold = 14 * s
-            ops.append(
-                f"{num(x)} {num(y)} m {num(x + w)} {num(y)} l {num(x + w)} {num(y + h - fold)} l "
-                f"{num(x + w - fold)} {num(y + h)} l {num(x)} {num(y + h)} l h B "
-                f"{num(x + w - fold)} {num(y + h)} m {num(x + w - fold)} {num(y + h - fold)} l "
-                f"{num(x + w)} {num(y + h - fold)} l S"
-            )
-        else:
-            ops.append(f"{num(x)} {num(y)} {num(w)} {num(h)} re B")
-            if kind is NodeKind.CHECKPOINT:
-                inset = 4 * s
-                ops.append(
-                    f"{num(x + inset)} {num(y + inset)} {num(w - 2 * inset)} {num(h - 2 * inset)} re S"
-                )
+        ops = [
+            colour_op(fill),
+            _INK_STROKE,
+            f"{num(max(0.5, 1.3 * s))} w q 1 0 0 1 {num(x)} {num(y)} cm {_node_path(kind, w, h, s)} Q",
+        ]
         # Text: title lines, then (for workflow nodes) the status pill.
         has_pill = kind is not NodeKind.NOTE
         title_w = (w - 18 * s) * (0.62 if kind is NodeKind.DECISION else 1.0)
@@ -394,8 +379,7 @@ class DiagramTile(Flowable):
         ph = size * 1.5
         ops += [
             colour_op(colour),
-            f"{num(max(0.3, 0.6 * s))} w",
-            round_rect_path(cx - tw / 2, bottom, tw, ph, ph / 2) + " B",
+            f"{num(max(0.3, 0.6 * s))} w q 1 0 0 1 {num(cx - tw / 2)} {num(bottom)} cm {_pill_path(tw, ph)} Q",
         ]
         text.lines(REGULAR, size, ink, cx - label_w / 2, bottom + ph * 0.3, size, [label])
 
@@ -423,6 +407,32 @@ def round_rect_path(x: float, y: float, w: float, h: float, radius: float) -> st
         f"{num(xl)} {num(yl + radius)} l "
         f"{num(xl)} {num(yl + t)} {num(xl + t)} {num(yl)} {num(xl + radius)} {num(yl)} c h"
     )
+
+
+@functools.cache
+def _node_path(kind: NodeKind, w: float, h: float, s: float) -> str:
+    """A node's outline (filled and stroked) with its bottom-left corner at the origin."""
+    if kind in (NodeKind.START, NodeKind.END):
+        return round_rect_path(0.0, 0.0, w, h, h / 2) + " B"
+    if kind is NodeKind.DECISION:
+        return f"{num(w / 2)} {num(h)} m {num(w)} {num(h / 2)} l {num(w / 2)} 0 l 0 {num(h / 2)} l h B"
+    if kind is NodeKind.NOTE:
+        fold = 14 * s
+        return (
+            f"0 0 m {num(w)} 0 l {num(w)} {num(h - fold)} l {num(w - fold)} {num(h)} l 0 {num(h)} l h B "
+            f"{num(w - fold)} {num(h)} m {num(w - fold)} {num(h - fold)} l {num(w)} {num(h - fold)} l S"
+        )
+    box = f"0 0 {num(w)} {num(h)} re B"
+    if kind is NodeKind.CHECKPOINT:
+        inset = 4 * s
+        box += f" {num(inset)} {num(inset)} {num(w - 2 * inset)} {num(h - 2 * inset)} re S"
+    return box
+
+
+@functools.cache
+def _pill_path(w: float, h: float) -> str:
+    """A status pill's outline with its bottom-left corner at the origin."""
+    return round_rect_path(0.0, 0.0, w, h, h / 2) + " B"
 
 
 @functools.cache
@@ -464,7 +474,9 @@ def draw_legend(c, x: float, y: float, width: float, statuses: Iterable[Status] 
     c.drawString(x, y - 18, SHAPES_KEY)
 
 
-def diagram_flowables(doc: Document, frame_w: float, frame_h: float, title: str) -> list[Flowable]:
+def diagram_flowables(
+    doc: Document, frame_w: float, frame_h: float, title: str, statuses: dict[str, Status] | None = None
+) -> list[Flowable]:
     """The diagram as one fitted page or a grid of tiles, one flowable per landscape page."""
     c = content_rect(doc)
     padded = Rect(c.x, c.y - CONTENT_PAD, c.w + CONTENT_PAD, c.h + 2 * CONTENT_PAD)
@@ -488,5 +500,9 @@ def diagram_flowables(doc: Document, frame_w: float, frame_h: float, title: str)
                 f"{title} — part {i + 1} of {total} (row {row + 1} of {plan.rows}, "
                 f"column {col + 1} of {plan.cols}, {plan.scale:.0%} scale)"
             )
-        out.append(DiagramTile(doc, view, plan.scale, caption, show_lane_names=total > 1, index=index))
+        out.append(
+            DiagramTile(
+                doc, view, plan.scale, caption, show_lane_names=total > 1, index=index, statuses=statuses
+            )
+        )
     return out

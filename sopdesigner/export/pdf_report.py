@@ -321,7 +321,7 @@ def _build(
 
     story: list[Any] = sec.cover(ctx)
     story += [NextPageTemplate("landscape"), PageBreak()]
-    tiles = diagram_flowables(doc, lw, lh, f"Diagram: {title}")
+    tiles = diagram_flowables(doc, lw, lh, f"Diagram: {title}", statuses)
     story.append(sec.Heading("", styles.small, [("Diagram", "diagram", 0)]))
     for i, tile in enumerate(tiles):
         if i:
