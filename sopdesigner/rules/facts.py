@@ -41,8 +41,9 @@ class Facts:
     latest: dict[str, dict[str, SignOff]] = field(default_factory=dict)  # the same, per role
     gates: list[str] = field(default_factory=list)  # nodes that require approvals, in order
     approved: set[str] = field(default_factory=set)
-    # The nodes that are steps of the process (not notes), and those of some kinds, in order.
-    flow: list[Node] = field(default_factory=list)
+    # The ids of the nodes that are steps of the process (not notes), and the nodes of some
+    # kinds, in order.
+    flow_ids: list[str] = field(default_factory=list)
     starts: list[Node] = field(default_factory=list)
     ends: list[Node] = field(default_factory=list)
     decisions: list[Node] = field(default_factory=list)
@@ -51,9 +52,10 @@ class Facts:
     review_references: list[str] = field(default_factory=list)
     #: an active sign-off for a role not required, by the requester, or two by one person;
     review_signoffs: list[str] = field(default_factory=list)
-    #: approved with a required item open or an evidence category not attached as written,
-    #: or a current approval with conditions.
-    review_approvals: list[str] = field(default_factory=list)
+    #: approved with a required item open or an evidence category not attached as written;
+    review_records: list[str] = field(default_factory=list)
+    #: a current approval with conditions.
+    review_conditions: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         doc = self.doc
@@ -62,9 +64,9 @@ class Facts:
         requester = normalize_name(doc.request.requester)
         nodes, index, active, latest = self.nodes, self.index, self.active, self.latest
         gates, approved = self.gates, self.approved
-        flow, starts, ends, decisions = self.flow, self.starts, self.ends, self.decisions
+        flow_ids, starts, ends, decisions = self.flow_ids, self.starts, self.ends, self.decisions
         review_references, review_signoffs = self.review_references, self.review_signoffs
-        review_approvals = self.review_approvals
+        review_records, review_conditions = self.review_records, self.review_conditions
         note, start, end, decision = NodeKind.NOTE, NodeKind.START, NodeKind.END, NodeKind.DECISION
         with_conditions = Decision.APPROVE_WITH_CONDITIONS
         # Plain loops and locals: on Python 3.11 every comprehension, any() or all() in
@@ -91,7 +93,7 @@ class Facts:
 
             if kind is note:
                 continue
-            flow.append(n)
+            flow_ids.append(nid)
             if kind is start:
                 starts.append(n)
             elif kind is end:
@@ -130,19 +132,19 @@ class Facts:
                 gates.append(nid)
                 if by_role is not None:
                     all_approve = True
-                    suspect = False
+                    conditions = False
                     for r in required:
                         s_r = by_role.get(r)
                         if s_r is None or s_r.decision not in APPROVALS:
                             all_approve = False
                         elif s_r.decision is with_conditions or s_r.conditions.strip():
-                            suspect = True
+                            conditions = True
                     if all_approve:
                         approved.add(nid)
-                        if not suspect:
-                            suspect = _records_incomplete(n)
-                    if suspect:
-                        review_approvals.append(nid)
+                        if _records_incomplete(n):
+                            review_records.append(nid)
+                    if conditions:
+                        review_conditions.append(nid)
 
     def role(self, role_id: str) -> str:
         return self.role_names.get(role_id, role_id)

@@ -125,60 +125,58 @@ def _upstream_problem(facts: Facts, nid: str, blocker: str) -> Problem:
 
 
 def approved_node_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
+    """SOP206 and SOP207 (records of approved nodes), then SOP208 (conditions with no step to
+    carry them out), each in document order."""
     succ = graph.succ
     nodes, approved, latest_of = facts.nodes, facts.approved, facts.latest
     with_conditions = Decision.APPROVE_WITH_CONDITIONS
     end = NodeKind.END
     problems = []
-    for nid in facts.review_approvals:  # the only nodes these rules can report
+    for nid in facts.review_records:  # the only nodes these rules can report
+        if nid not in approved:
+            continue
         n = nodes[nid]
-        if nid in approved:
-            open_items = []
-            wanted = []
-            for item in n.checklist:
-                if item.required:
-                    if not item.done:
-                        open_items.append(item.text)
-                    if item.evidence_category:
-                        wanted.append(item.evidence_category)
-            if open_items:
-                noun, verb = ("item", "is") if len(open_items) == 1 else ("items", "are")
-                problems.append(
-                    make_problem(
-                        "SOP206",
-                        f"'{n.title}' is approved but its required checklist {noun} "
-                        f"{quoted(open_items)} {verb} not done.",
-                        (n.id,),
-                    )
+        open_items = []
+        wanted = []
+        for item in n.checklist:
+            if item.required:
+                if not item.done:
+                    open_items.append(item.text)
+                if item.evidence_category:
+                    wanted.append(item.evidence_category)
+        if open_items:
+            noun, verb = ("item", "is") if len(open_items) == 1 else ("items", "are")
+            problems.append(
+                make_problem(
+                    "SOP206",
+                    f"'{n.title}' is approved but its required checklist {noun} "
+                    f"{quoted(open_items)} {verb} not done.",
+                    (n.id,),
                 )
-            missing = _missing_evidence(n, wanted) if wanted else None
-            if missing:
-                problems.append(
-                    make_problem(
-                        "SOP207",
-                        f"'{n.title}' is approved without evidence of the kind its "
-                        f"checklist calls for: {'; '.join(missing)}.",
-                        (n.id,),
-                    )
+            )
+        missing = _missing_evidence(n, wanted) if wanted else None
+        if missing:
+            problems.append(
+                make_problem(
+                    "SOP207",
+                    f"'{n.title}' is approved without evidence of the kind its "
+                    f"checklist calls for: {'; '.join(missing)}.",
+                    (n.id,),
                 )
+            )
+    for nid in facts.review_conditions:  # the only nodes this rule can report
         latest = latest_of.get(nid)
-        if latest is None:
-            continue
-        conditional = []
-        for r in n.required_roles:
-            s = latest.get(r)
-            if (
-                s is not None
-                and s.decision in APPROVALS
-                and (s.decision is with_conditions or s.conditions.strip())
-            ):
-                conditional.append(r)
-        if not conditional:
-            continue
-        for t in succ[nid]:
-            if nodes[t].kind is not end:
-                break
-        else:
+        if latest is None or any(nodes[t].kind is not end for t in succ[nid]):
+            continue  # no current sign-off, or a follow-up step carries the conditions out
+        n = nodes[nid]
+        conditional = [
+            r
+            for r in n.required_roles
+            if r in latest
+            and latest[r].decision in APPROVALS
+            and (latest[r].conditions.strip() or latest[r].decision is with_conditions)
+        ]
+        if conditional:
             roles = " and ".join(facts.role(r) for r in conditional)
             problems.append(
                 make_problem(

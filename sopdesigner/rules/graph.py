@@ -62,13 +62,14 @@ class ProcessGraph:
         return self._flow
 
 
-def process_graph(doc: Document) -> ProcessGraph:
-    succ: dict[str, dict[str, None]] = {}
-    pred: dict[str, dict[str, None]] = {}
-    for n in doc.nodes:
-        if n.kind is not NodeKind.NOTE and n.id not in succ:
-            succ[n.id] = {}
-            pred[n.id] = {}
+def process_graph(doc: Document, step_ids: Iterable[str] | None = None) -> ProcessGraph:
+    """``step_ids``, when the caller has them, are the ids of the document's nodes that are
+    not notes, in order and without repeats (validation's ``Facts.flow_ids`` when no two nodes
+    share an id): it saves reading every node again."""
+    if step_ids is None:
+        step_ids = dict.fromkeys(n.id for n in doc.nodes if n.kind is not NodeKind.NOTE)
+    succ: dict[str, dict[str, None]] = {nid: {} for nid in step_ids}
+    pred: dict[str, dict[str, None]] = {nid: {} for nid in step_ids}
     rework_succ: dict[str, list[str]] = defaultdict(list)
     rework_pred: dict[str, list[str]] = defaultdict(list)
     self_loops = 0

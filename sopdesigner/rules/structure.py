@@ -143,7 +143,7 @@ def endpoint_problems(facts: Facts, graph: ProcessGraph, main: set[str]) -> list
     (``graph.reachable(..., rework=False)``), which the rework connectors then extend."""
     from sopdesigner.rules.graph import reachable_beyond, reaching
 
-    flow_nodes, starts, ends = facts.flow, facts.starts, facts.ends
+    nodes, flow_ids, starts, ends = facts.nodes, facts.flow_ids, facts.starts, facts.ends
     problems = []
     if not starts:
         problems.append(
@@ -168,19 +168,19 @@ def endpoint_problems(facts: Facts, graph: ProcessGraph, main: set[str]) -> list
         )
     if starts:
         seen = reachable_beyond(graph, main)
-        if len(seen) < len(flow_nodes):
+        if len(seen) < len(flow_ids):
             problems += [
-                make_problem("SOP104", f"'{n.title}' cannot be reached from the start node.", (n.id,))
-                for n in flow_nodes
-                if n.id not in seen
+                make_problem("SOP104", f"'{nodes[nid].title}' cannot be reached from the start node.", (nid,))
+                for nid in flow_ids
+                if nid not in seen
             ]
     if ends:
         seen = reaching(graph, (n.id for n in ends))
-        if len(seen) < len(flow_nodes):
+        if len(seen) < len(flow_ids):
             problems += [
-                make_problem("SOP105", f"No end node can be reached from '{n.title}'.", (n.id,))
-                for n in flow_nodes
-                if n.id not in seen
+                make_problem("SOP105", f"No end node can be reached from '{nodes[nid].title}'.", (nid,))
+                for nid in flow_ids
+                if nid not in seen
             ]
     return problems
 

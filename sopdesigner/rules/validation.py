@@ -40,7 +40,8 @@ def validate_with_view(doc: Document) -> tuple[list[Problem], Facts]:
     from sopdesigner.rules.graph import process_graph, reachable, topological_parts
 
     facts = Facts(doc)
-    graph = process_graph(doc)
+    # Facts keeps the first node of each id; its step ids are the graph's when ids are unique.
+    graph = process_graph(doc, facts.flow_ids if len(facts.nodes) == len(doc.nodes) else None)
     parts, part_of = topological_parts(graph, facts.index)
     # The main flow (from the start, flow connectors only), for SOP104 and SOP205.
     main = reachable(graph, (n.id for n in facts.starts), rework=False)

@@ -93,7 +93,8 @@ def test_review_lists_hide_no_problem(nodes, separation):
     every = Facts(doc)
     every.review_references = list(every.nodes)
     every.review_signoffs = list(every.active)
-    every.review_approvals = list(every.gates)
+    every.review_records = list(every.gates)
+    every.review_conditions = list(every.gates)
     assert found == (
         reference_problems(every),
         signoff_problems(every),
