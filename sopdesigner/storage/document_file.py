@@ -40,6 +40,10 @@ from sopdesigner.storage.guard import check_connection, check_header, harden
 from sopdesigner.storage.schema import MIGRATIONS, SCHEMA_VERSION, create_schema
 
 
+class TrailMismatchError(DocumentFileError):
+    """The file's audit trail is not a prefix of the document's: a save would drop history."""
+
+
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
     con = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -103,6 +107,7 @@ class DocumentFile:
         overwrite: bool = False,
         blobs: BlobSource | None = None,
         elsewhere: Callable[[str], bool] | None = None,
+        meta: dict[str, str] | None = None,
     ) -> DocumentFile:
         """Write a new document file (atomically: it appears complete or not at all)."""
         target = Path(path)
@@ -132,7 +137,7 @@ class DocumentFile:
                 con.close()
             new = cls(tmp, _connect(tmp, read_only=False), read_only=False)
             try:
-                new.save(document, blobs=blobs, elsewhere=elsewhere)
+                new.save(document, blobs=blobs, elsewhere=elsewhere, meta=meta)
             finally:
                 new.close()
             commit_file(tmp, target)
@@ -349,8 +354,10 @@ class DocumentFile:
         *,
         blobs: BlobSource | None = None,
         elsewhere: Callable[[str], bool] | None = None,
+        meta: dict[str, str] | None = None,
     ) -> None:
-        """Write the document, its new audit events and any missing evidence: one transaction.
+        """Write the document, its new audit events, any missing evidence and ``meta`` (extra
+        rows of the meta table): one transaction.
 
         ``elsewhere(sha)`` True means those bytes are kept in another file and need not be
         copied (autosave snapshots rely on the document file for evidence it already has)."""
@@ -366,7 +373,7 @@ class DocumentFile:
             stored = self._con.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             count = stored[0] if stored else 0
             if count > len(document.audit) or (count and document.audit[count - 1].hash != stored[1]):
-                raise DocumentFileError(
+                raise TrailMismatchError(
                     f"The audit trail in '{self.path.name}' does not match this document's; it was not overwritten."
                 )
             self._con.executemany(
@@ -377,13 +384,14 @@ class DocumentFile:
             missing = needed - self._stored_blobs()
             if missing:
                 inserted = self._copy_missing(document, missing, blobs, elsewhere)
-            meta = {
+            rows = {
+                **(meta or {}),
                 "app_version": __version__,
                 "saved_at": utc_now(),
                 "document_id": document.id,
                 "title": document.title,
             }
-            self._con.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", meta.items())
+            self._con.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", rows.items())
             self._con.execute("COMMIT")
         except SopError:
             self._rollback()

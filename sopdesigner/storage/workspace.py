@@ -21,7 +21,7 @@ from sopdesigner.errors import DocumentFileError, SopError
 from sopdesigner.model.document import Document
 from sopdesigner.storage.atomic import commit_file, temp_path_beside
 from sopdesigner.storage.blobs import BlobSource, Cancel, Progress, StoredBlob
-from sopdesigner.storage.document_file import DocumentFile
+from sopdesigner.storage.document_file import DocumentFile, TrailMismatchError
 from sopdesigner.storage.paths import autosave_dir
 
 WORK_SUFFIX = ".sopwork"
@@ -73,8 +73,7 @@ class Workspace:
         with ws._work_lock:
             ws._work_path = autosave_dir() / f"{uuid.uuid4().hex}{WORK_SUFFIX}"
             skip = elsewhere.__contains__ if elsewhere else None
-            work = DocumentFile.create(ws._work_path, document, blobs=blobs, elsewhere=skip)
-            work.set_meta({"origin_path": "", "pid": str(os.getpid())})
+            work = DocumentFile.create(ws._work_path, document, blobs=blobs, elsewhere=skip, meta=ws._stamp())
             work.set_busy_timeout(100)
             ws._work = work
         return ws
@@ -189,9 +188,8 @@ class Workspace:
         if self._work is None:
             self._work_path = autosave_dir() / f"{uuid.uuid4().hex}{WORK_SUFFIX}"
             work = DocumentFile.create(
-                self._work_path, self.document, blobs=self, elsewhere=self._in_document_file
+                self._work_path, self.document, blobs=self, elsewhere=self._in_document_file, meta=self._stamp()
             )
-            work.set_meta({"origin_path": str(self.path or ""), "pid": str(os.getpid())})
             # The GUI thread's autosave must not stall behind a worker staging a large file:
             # fail fast as "in use" and let the next autosave tick try again.
             work.set_busy_timeout(100)
@@ -199,16 +197,25 @@ class Workspace:
         return self._work
 
     def autosave(self) -> None:
-        """Snapshot the unsaved document into the work file (user data folder)."""
-        work = self._work_file()
+        """Snapshot the unsaved document into the work file (user data folder): one
+        transaction, its recovery stamp (origin path, pid) included."""
+        if self._work is None:
+            self._work_file()  # written from the document as it is now, and stamped
+            return
         try:
-            work.save(self.document, blobs=self, elsewhere=self._in_document_file)
-        except DocumentFileError:
+            self._work.save(
+                self.document, blobs=self, elsewhere=self._in_document_file, meta=self._stamp()
+            )
+        except TrailMismatchError:
             # The work file's trail can diverge only after a revert; start a fresh snapshot.
+            # Any other failure (e.g. busy while a worker stages evidence in it) keeps the
+            # work file: it may hold evidence bytes found nowhere else.
             self.discard_autosave()
             self._work_file()
-        work = self._work_file()
-        work.set_meta({"origin_path": str(self.path or ""), "pid": str(os.getpid())})
+
+    def _stamp(self) -> dict[str, str]:
+        """What recovery reads from a work file: the document it belongs to and its owner."""
+        return {"origin_path": str(self.path or ""), "pid": str(os.getpid())}
 
     def _in_document_file(self, sha256: str) -> bool:
         return self._file is not None and self._file.has_blob(sha256)

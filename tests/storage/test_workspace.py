@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -152,4 +153,48 @@ def test_evidence_staged_from_a_worker_thread_while_autosaving(tmp_path, doc):
     blob = result["blob"]
     assert ws.has_blob(blob.sha256)
     assert b"".join(ws.iter_blob(blob.sha256)) == ev.read_bytes()
+    ws.close()
+
+
+def test_busy_autosave_keeps_the_work_file_and_its_staged_evidence(tmp_path, doc):
+    ev = tmp_path / "staged.txt"
+    ev.write_text("only here until the next save")
+    ws = Workspace.new(doc)
+    blob = attach(ws, ev)
+    work = ws.work_path
+    other = sqlite3.connect(work, isolation_level=None)  # e.g. a worker staging a large file
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DocumentFileError, match="in use"):
+            ws.autosave()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert ws.work_path == work and work.exists()
+    ws.autosave()  # the next tick succeeds
+    assert b"".join(ws.iter_blob(blob.sha256)) == ev.read_bytes()
+    ws.save(tmp_path / "kept.sop")
+    with DocumentFile.open(tmp_path / "kept.sop") as f:
+        assert f.has_blob(blob.sha256)
+    ws.close()
+
+
+def test_autosave_stamps_its_snapshot_and_restarts_it_when_the_trail_diverged(tmp_path, doc):
+    DocumentFile.create(tmp_path / "a.sop", doc).close()
+    ws = Workspace.open(tmp_path / "a.sop")
+    EditSession(ws.document, "a").apply(SetNodeFields("start", {"title": "First"}))
+    ws.autosave()
+    first = ws.work_path
+    with DocumentFile.open(first, read_only=True) as f:
+        meta = f.meta()
+    assert meta["origin_path"] == str((tmp_path / "a.sop").resolve()) and meta["pid"] == str(os.getpid())
+    # As after a revert: the document's trail no longer extends the snapshot's.
+    with DocumentFile.open(tmp_path / "a.sop") as f:
+        ws.document = f.load()
+    EditSession(ws.document, "a").apply(SetNodeFields("start", {"title": "Second"}))
+    ws.autosave()
+    assert ws.work_path != first and not first.exists()
+    with DocumentFile.open(ws.work_path, read_only=True) as f:
+        assert f.load().node("start").title == "Second"
+        assert f.meta()["pid"] == str(os.getpid())
     ws.close()
