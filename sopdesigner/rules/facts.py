@@ -112,18 +112,16 @@ class Facts:
                 for s in signoffs:
                     if not s.superseded and s.round == rnd:
                         act.append(s)
-                        by_role[s.role] = s
-                        if s.role not in required:
+                        role = s.role
+                        by_role[role] = s
+                        person = normalize_name(s.signer)
+                        if role not in required or person in people or person == requester:
                             suspect = True
-                        people.append(normalize_name(s.signer))
+                        people.append(person)
                 if act:
                     active[nid] = act
                     latest[nid] = by_role
-                    if (
-                        suspect
-                        or (requester and requester in people)
-                        or (len(people) > 1 and len(set(people)) < len(people))
-                    ):
+                    if suspect:
                         review_signoffs.append(nid)
                 else:
                     by_role = None
