@@ -31,7 +31,7 @@ from sopdesigner.export.pdf_styles import (
     ZEBRA,
     break_lines,
 )
-from sopdesigner.export.pdf_text import TextWriter, colour_op, num
+from sopdesigner.export.pdf_text import RawFlowable, TextWriter, colour_op, num
 
 PAD_X, PAD_TOP, PAD_BOTTOM = 3.0, 2.0, 2.5
 RULE_WIDTH = 0.4
@@ -227,7 +227,7 @@ class Caption:
         self.frag: tuple | None = None  # for TextWriter.placed
 
 
-class Grid(Flowable):
+class Grid(RawFlowable):
     """Rows ``start``..``end`` of a table whose row ``i`` is ``row_at(i)``; see the module doc.
     ``page_h`` is the frame height: ``wrap`` measures rows until they pass it, so the height it
     reports is either the true height or more than a page, which is all layout needs to know

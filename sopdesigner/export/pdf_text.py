@@ -317,7 +317,22 @@ class TextWriter:
         self._colour = None
 
 
-class TextBlock(Flowable):
+class RawFlowable(Flowable):
+    """A flowable whose ``draw`` writes raw PDF operators only and never changes the canvas's
+    tracked state (fonts, colours, line widths). Its placement is then one ``q … cm … Q``
+    instead of reportlab's saveState/translate/restoreState, which copy the canvas's whole
+    graphics state for every flowable (a long report places tens of thousands)."""
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        x = self._hAlignAdjust(x, _sW)
+        canvas._code.append(f"q 1 0 0 1 {num(x)} {num(y)} cm")
+        self.canv = canvas
+        self.draw()
+        del self.canv
+        canvas._code.append("Q")
+
+
+class TextBlock(RawFlowable):
     """Plain text (user text is fine: it is never parsed) in one font, wrapped at spaces like a
     Paragraph; it splits between pages by whole lines. ``outline`` entries ``(title, key,
     level)`` make it a heading (the report template bookmarks it where it lands)."""
