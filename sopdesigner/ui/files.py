@@ -286,16 +286,26 @@ class FileFlows(QObject):
         w = self.window
         assert w.workspace is not None
         self.autosave_timer.stop()
+        before = w.workspace.path
         try:
             w.workspace.save(path)
         except (SopError, OSError) as err:
             self.show_error("Cannot save", err)
             return False
         w.mark_saved()
-        if w.workspace.path is not None and not _is_latest_recent(w.workspace.path):
-            self.remember_recent(w.workspace.path)
-        w.show_status(f"Saved {w.workspace.path.name if w.workspace.path else ''}")
+        saved = w.workspace.path
+        if saved is not None and saved != before:
+            self.remember_recent(saved)
+        elif saved is not None:
+            # Saved in place: it almost always heads the recent files already. Checking (and
+            # the rare update) waits for the next event-loop turn, after the save returned.
+            QTimer.singleShot(0, self, lambda p=saved: self._remember_unless_latest(p))
+        w.show_status(f"Saved {saved.name if saved else ''}")
         return True
+
+    def _remember_unless_latest(self, path: Path) -> None:
+        if not _is_latest_recent(path):
+            self.remember_recent(path)
 
     # ---- close / revert ----------------------------------------------------------------------
     def close_document(self) -> bool:

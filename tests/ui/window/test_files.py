@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from sopdesigner.ops.nodes import SetNodeFields
 from sopdesigner.storage.paths import settings_path
@@ -184,5 +184,6 @@ def test_saving_again_leaves_recent_files_alone_until_another_comes_first(
     window.files.remember_recent(tmp_path / "other.sop")
     window.controller.execute(SetNodeFields(step.id, {"title": "Saved once more"}))
     assert window.files.save()
+    QApplication.processEvents()  # the check waits for the next event-loop turn
     assert load_settings().recent_files[:2] == [str(first.resolve()), str((tmp_path / "other.sop").resolve())]
     assert "first.sop" in window.recent_menu.actions()[0].text()
