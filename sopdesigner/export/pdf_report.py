@@ -122,6 +122,47 @@ def compress_page(page: Any) -> None:
     page.stream = None
 
 
+def light_page(page: Any) -> None:
+    """Let a plain finished page format itself directly at save instead of through
+    reportlab's general catalog machinery (a thousand pages, twenty attribute lookups and a
+    dictionary object each). Pages with anything more than contents and shared resources
+    (annotations, boxes, transitions, durations) keep reportlab's formatting."""
+    if (
+        page.Annots
+        or page.Dur is not None
+        or page.Rotate
+        or any(getattr(page, box) for box in ("CropBox", "ArtBox", "BleedBox", "TrimBox"))
+        or (page.Trans is not None and page.Trans.dict)
+    ):
+        return
+    page.__class__ = _light_page_class()
+
+
+_LIGHT_PAGE: Any = None
+
+
+def _light_page_class() -> Any:
+    """The page class ``light_page`` gives (made on first use: reportlab is imported lazily)."""
+    global _LIGHT_PAGE
+    if _LIGHT_PAGE is None:
+        from reportlab.lib.rl_accel import fp_str
+        from reportlab.pdfbase.pdfdoc import PDFPage
+
+        class LightPage(PDFPage):
+            def format(self, document: Any) -> bytes:
+                ref = document.Reference
+                return (
+                    f"<<\n/Contents {ref(self.Contents).format(document).decode('ascii')}"
+                    f" /MediaBox [ 0 0 {fp_str(self.pagewidth)} {fp_str(self.pageheight)} ]"
+                    f" /Parent {ref(document.Pages).format(document).decode('ascii')}"
+                    f" /Resources {ref(self.Resources).format(document).decode('ascii')}"
+                    " /Type /Page\n>>"
+                ).encode("ascii")
+
+        _LIGHT_PAGE = LightPage
+    return _LIGHT_PAGE
+
+
 def share_resources(page: Any, doc: Any, shared: dict[tuple[Any, ...], Any]) -> None:
     """Point a finished page at one resource dictionary shared by every page that uses the same
     resources, instead of the copy reportlab writes into each page (a thousand identical
@@ -220,6 +261,8 @@ def _build(
             page = self._doc.Pages.pages[-1]
             compress_page(page)
             share_resources(page, self._doc, self.__dict__.setdefault("_sop_resources", {}))
+            if page.Resources is not None and page.Contents is not None:
+                light_page(page)
 
         def save(self) -> None:
             self.beginForm(FOOTER_FORM)
