@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import CondPageBreak, Flowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable
 
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
 from sopdesigner.export.pdf_grid import Caption, Row, column, header_row, list_grid
@@ -152,12 +152,13 @@ def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> 
             outline=[(title, f"node-{index}", 1)],
         )
     )
-    out.append(Spacer(1, 4))
-    out.append(
+    description = (
         _text_block(node.description, s.body)
         if node.description.strip()
         else _text_block("No description.", s.small)
     )
+    description.spaceBefore = 4  # under the facts table (a Spacer would be one more flowable)
+    out.append(description)
     out += _checklist(ctx, node)
     out += _evidence(ctx, node)
     out += _signoffs(ctx, node)
