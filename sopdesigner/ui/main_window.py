@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
@@ -307,7 +307,10 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
 
     def mark_saved(self) -> None:
         if self.controller is not None:
-            self.controller.undo_stack.setClean()
+            # cleanChanged would refresh the title and labels from the half-updated state, then
+            # they are refreshed again below: once is enough (part of every File → Save).
+            with QSignalBlocker(self.undo_group):
+                self.controller.undo_stack.setClean()
             self._saved_audit_len = len(self.controller.document.audit)
         self._forced_modified = False
         self.update_modified()
