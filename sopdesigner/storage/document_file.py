@@ -407,14 +407,20 @@ class DocumentFile:
         if self._blob_cache is not None:
             self._blob_cache[1].update(inserted)
 
+    def stored_blobs(self) -> frozenset[str]:
+        """The hashes of the evidence stored in the file now, listed once rather than asked
+        one by one (an autosave checks thousands against the document file)."""
+        return frozenset(self._stored_blobs())
+
     def _stored_blobs(self) -> set[str]:
-        """The hashes of the evidence stored in the file, inside the caller's write transaction.
+        """The hashes of the evidence stored in the file (inside the caller's write
+        transaction when it writes on their strength).
 
         Kept between saves (listing a few thousand hashes is a millisecond per save) and
         re-read whenever another connection has committed since (``PRAGMA data_version``),
         e.g. a worker staging evidence in the work file. Writes on this connection either
         extend it after their commit (``save``) or drop it (``_forget_blobs``)."""
-        (version,) = self._con.execute("PRAGMA data_version").fetchone()
+        (version,) = self._query("PRAGMA data_version")[0]
         if self._blob_cache is None or self._blob_cache[0] != version:
             self._blob_cache = (version, self.blob_hashes())
         return self._blob_cache[1]

@@ -13,7 +13,7 @@ import contextlib
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,7 +188,7 @@ class Workspace:
         if self._work is None:
             self._work_path = autosave_dir() / f"{uuid.uuid4().hex}{WORK_SUFFIX}"
             work = DocumentFile.create(
-                self._work_path, self.document, blobs=self, elsewhere=self._in_document_file, meta=self._stamp()
+                self._work_path, self.document, blobs=self, elsewhere=self._in_document_file(), meta=self._stamp()
             )
             # The GUI thread's autosave must not stall behind a worker staging a large file:
             # fail fast as "in use" and let the next autosave tick try again.
@@ -204,7 +204,7 @@ class Workspace:
             return
         try:
             self._work.save(
-                self.document, blobs=self, elsewhere=self._in_document_file, meta=self._stamp()
+                self.document, blobs=self, elsewhere=self._in_document_file(), meta=self._stamp()
             )
         except TrailMismatchError:
             # The work file's trail can diverge only after a revert; start a fresh snapshot.
@@ -217,8 +217,12 @@ class Workspace:
         """What recovery reads from a work file: the document it belongs to and its owner."""
         return {"origin_path": str(self.path or ""), "pid": str(os.getpid())}
 
-    def _in_document_file(self, sha256: str) -> bool:
-        return self._file is not None and self._file.has_blob(sha256)
+    def _in_document_file(self) -> Callable[[str], bool]:
+        """Whether the document file holds some evidence bytes, from one listing of it (an
+        autosave asked it once per evidence item: 2,000 queries at 1,000 nodes)."""
+        if self._file is None:
+            return frozenset().__contains__
+        return self._file.stored_blobs().__contains__
 
     def discard_autosave(self) -> None:
         if self._work is not None:

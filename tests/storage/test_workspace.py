@@ -198,3 +198,23 @@ def test_autosave_stamps_its_snapshot_and_restarts_it_when_the_trail_diverged(tm
         assert f.load().node("start").title == "Second"
         assert f.meta()["pid"] == str(os.getpid())
     ws.close()
+
+
+def test_autosave_leaves_evidence_the_document_file_holds_where_it_is(tmp_path, doc):
+    kept = tmp_path / "kept.txt"
+    kept.write_text("in the document file")
+    DocumentFile.create(tmp_path / "a.sop", doc).close()
+    ws = Workspace.open(tmp_path / "a.sop")
+    saved = attach(ws, kept)
+    ws.save()  # the bytes now live in a.sop
+    staged_file = tmp_path / "staged.txt"
+    staged_file.write_text("only in the work file")
+    staged = attach(ws, staged_file, node="risk")
+    ws.autosave()
+    with DocumentFile.open(ws.work_path, read_only=True) as work:
+        assert work.blob_hashes() == {staged.sha256}  # not a second copy of saved.sha256
+        assert work.load() == ws.document
+    ws.save()
+    with DocumentFile.open(tmp_path / "a.sop") as f:
+        assert f.blob_hashes() == {saved.sha256, staged.sha256}
+    ws.close()
