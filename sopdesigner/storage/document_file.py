@@ -376,9 +376,12 @@ class DocumentFile:
                 raise TrailMismatchError(
                     f"The audit trail in '{self.path.name}' does not match this document's; it was not overwritten."
                 )
+            # Rows streamed as UTF-8 bytes, stored as TEXT: a new file (the work file after
+            # every save) writes the whole trail, 100,000 events at 10,000 nodes, and the
+            # model_dump_json wrapper alone cost more than the serialising.
             self._con.executemany(
-                "INSERT INTO audit(seq, hash, event) VALUES (?, ?, ?)",
-                [(e.seq, e.hash, e.model_dump_json()) for e in document.audit[count:]],
+                "INSERT INTO audit(seq, hash, event) VALUES (?, ?, CAST(? AS TEXT))",
+                ((e.seq, e.hash, type(e).__pydantic_serializer__.to_json(e)) for e in document.audit[count:]),
             )
             self._con.execute("UPDATE document SET body = CAST(? AS TEXT) WHERE id = 1", (body,))
             missing = needed - self._stored_blobs()

@@ -56,6 +56,18 @@ def test_body_is_stored_as_the_same_text(saved, doc):
     assert json.loads(body)["title"] == "Übersicht — 模型审批 ✓"
 
 
+def test_audit_events_are_stored_as_the_same_text(saved, doc):
+    session = EditSession(doc, "Zoë Ångström")
+    session.apply(SetItemDone("validate", "metrics", True))
+    with DocumentFile.open(saved) as f:
+        f.save(doc)
+        assert f.load() == doc
+    con = sqlite3.connect(saved)
+    rows = con.execute("SELECT seq, hash, typeof(event), event FROM audit ORDER BY seq").fetchall()
+    con.close()
+    assert rows and rows == [(e.seq, e.hash, "text", e.model_dump_json()) for e in doc.audit]
+
+
 def test_evidence_removed_by_another_connection_is_noticed(saved, doc, tmp_path):
     sha, blobs = _attach(doc, tmp_path, "a.txt")
     with DocumentFile.open(saved) as f:
