@@ -106,8 +106,21 @@ def num(value: float) -> str:
     return text
 
 
+_MOVES: dict[float, tuple[str, str]] = {}
+
+
+def _moves(x: float) -> tuple[str, str]:
+    """The text moves to a cell at ``x`` from its row's origin and back (a table has a few
+    column positions; a report draws a hundred thousand cells at them)."""
+    if len(_MOVES) >= _CACHE_LIMIT:
+        _MOVES.clear()
+    moves = _MOVES[x] = (f"{num(x)} 0 Td ", f" {num(-x) if x else '0'} 0 Td")
+    return moves
+
+
 def clear_caches() -> None:
     _NUMS.clear()
+    _MOVES.clear()
 
 
 def colour_op(colour: Color, stroke: bool = False) -> str:
@@ -283,11 +296,17 @@ class TextWriter:
         if enc is None:
             enc = self._encoders[font] = _FontEncoder(font, self.canv._doc)
         if len(lines) == 1 and not centre_in:
-            # Most cells: one left-aligned line in one subset.
-            shows = enc.encode(lines[0], False) if lines[0] else ()
+            # Most cells: one left-aligned line in one subset, most of them printable ASCII
+            # (their own codes in subset 0, see ``_FontEncoder.encode``).
+            line = lines[0]
+            moves = _MOVES.get(x) or _moves(x)
+            if enc.ascii_readable and line.isascii() and line.isprintable():
+                name = enc.names.get(0) or enc._name(0)
+                return name, f"{moves[0]}({escapePDF(line.encode('ascii'))}) Tj{moves[1]}", name
+            shows = enc.encode(line, False) if line else ()
             if len(shows) == 1:
                 name, show = shows[0]
-                return name, f"{num(x)} 0 Td {show} {num(-x) if x else '0'} 0 Td", name
+                return name, f"{moves[0]}{show}{moves[1]}", name
         parts: list[str] = []
         first: str | None = None
         current = ""
