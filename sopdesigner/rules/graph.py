@@ -69,7 +69,7 @@ def process_graph(doc: Document, step_ids: Iterable[str] | None = None) -> Proce
     if step_ids is None:
         step_ids = dict.fromkeys(n.id for n in doc.nodes if n.kind is not NodeKind.NOTE)
     succ: dict[str, dict[str, None]] = {nid: {} for nid in step_ids}
-    pred: dict[str, dict[str, None]] = {nid: {} for nid in step_ids}
+    pred: dict[str, dict[str, None]] = {nid: {} for nid in succ}
     rework_succ: dict[str, list[str]] = defaultdict(list)
     rework_pred: dict[str, list[str]] = defaultdict(list)
     self_loops = 0
