@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +20,40 @@ GENESIS = "0" * 64
 EVENT_KEYS = ("seq", "at", "actor", "action", "node", "details", "prev_hash")
 
 
-# One encoder for every hash: ``json.dumps`` with options builds a new encoder per call, which
-# was a quarter of the cost of verifying a long trail.
-_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+def _make_canonical() -> Callable[[Any], str]:
+    """``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` as one
+    prebuilt encoder: ``json.dumps`` with options builds a new encoder object per call, and even
+    a kept ``JSONEncoder`` builds its C encoder per call, most of the cost of hashing an event.
+    No circular-reference check: hashed values come from JSON (events are round-tripped through
+    ``json.dumps`` before hashing, loaded ones are parsed), and a shared check would not be
+    thread-safe (the export verifies in a worker while the editor records events)."""
+    encoder = json.JSONEncoder(
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False
+    )
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # an interpreter without the C accelerator
+        return encoder.encode
+    c_encode = make(
+        None,
+        encoder.default,
+        json.encoder.encode_basestring,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        True,
+        encoder.skipkeys,
+        encoder.allow_nan,
+    )
+
+    def canonical(value: Any) -> str:
+        if isinstance(value, str):
+            return json.encoder.encode_basestring(value)  # the C encoder wants a container
+        return "".join(c_encode(value, 0))
+
+    return canonical
 
 
+_canonical = _make_canonical()
 _string = json.encoder.encode_basestring  # what the encoder above writes a str as (C)
 
 
