@@ -80,6 +80,7 @@ class Facts:
             kind = n.kind
             required = n.required_roles
 
+            # References (SOP111, SOP112, SOP201), notes included.
             lane = n.lane
             suspect = lane is not None and lane not in lane_ids
             if required:
@@ -101,6 +102,7 @@ class Facts:
             elif kind is decision:
                 decisions.append(n)
 
+            # Sign-offs: the active ones, the latest per role, and suspects of SOP202-SOP204.
             by_role: dict[str, SignOff] | None = None
             signoffs = n.signoffs
             if signoffs:
@@ -126,6 +128,7 @@ class Facts:
                 else:
                     by_role = None
 
+            # Approvals: ``approved``, and suspects of SOP206-SOP208.
             if required:
                 gates.append(nid)
                 if by_role is not None:
@@ -151,17 +154,14 @@ class Facts:
 def _records_incomplete(node: Node) -> bool:
     """True when a required checklist item is not done, or an evidence category it calls for
     is not attached exactly as written (the rule then compares the categories normalised)."""
-    wanted = None
+    wanted = []
     for item in node.checklist:
         if item.required:
             if not item.done:
                 return True
             if item.evidence_category:
-                if wanted is None:
-                    wanted = [item.evidence_category]
-                else:
-                    wanted.append(item.evidence_category)
-    if wanted is None:
+                wanted.append(item.evidence_category)
+    if not wanted:
         return False
     attached = set()
     for e in node.evidence:

@@ -193,16 +193,8 @@ def approved_node_problems(facts: Facts, graph: ProcessGraph) -> list[Problem]:
 def _missing_evidence(node: Node, wanted: list[str]) -> list[str]:
     """The evidence categories in ``wanted`` (what the node's required checklist items call
     for) that none of its attached evidence has (compared case- and blank-insensitively)."""
-    attached_as_written = set()
-    for e in node.evidence:
-        attached_as_written.add(e.category)
-    # Nearly always every category is attached exactly as the checklist writes it; only the
-    # others need normalising.
-    unmatched = [c for c in wanted if c not in attached_as_written]
-    if not unmatched:
-        return []
-    attached = {normalize_name(c) for c in attached_as_written}
-    missing = dict.fromkeys(c.strip() for c in unmatched if c.strip() and normalize_name(c) not in attached)
+    attached = {normalize_name(e.category) for e in node.evidence}
+    missing = dict.fromkeys(c.strip() for c in wanted if c.strip() and normalize_name(c) not in attached)
     return list(missing)
 
 
