@@ -17,8 +17,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, para_text
-from sopdesigner.export.pdf_grid import Caption, Cell, Grid, Row, cell, column, header_row, list_grid
+from sopdesigner.export.pdf_grid import Caption, Cell, Column, Grid, Row, cell, column, header_row, list_grid
 from sopdesigner.export.pdf_styles import (
+    INK,
     M,
     P,
     Styles,
@@ -312,14 +313,17 @@ def role_matrix(ctx: Ctx, width: float, page_h: float) -> list[Flowable]:
     head = header_row(["Step"] + [r.name for r in roles], widths, centre_from=1)
     steps = [n for n in d.nodes if n.kind is not NodeKind.NOTE]
 
-    step_col, mark_col = column(first), column(col, centre=True)
+    # A column of marks per role, not one shared: a cell keeps its text operators for the one
+    # position it was last drawn at, and "A" drawn in six columns would be remade every time.
+    step_col = column(first)
+    mark_cols = [Column(col, REGULAR, INK, None, True, 0) for _ in roles]
 
     def row_at(i: int) -> Row:
         n = steps[i]
         owner = d.owner_role(n)
         signers = {x.role for x in n.signoffs}
         cells = [step_col(n.title)]
-        for r in roles:
+        for r, mark_col in zip(roles, mark_cols, strict=True):
             marks = ("O" if r.id == owner else "") + ("A" if r.id in n.required_roles else "")
             if r.id in signers and r.id not in n.required_roles:
                 marks += "C"
