@@ -295,7 +295,7 @@ class TextWriter:
         enc = self._encoders.get(font)
         if enc is None:
             enc = self._encoders[font] = _FontEncoder(font, self.canv._doc)
-        if len(lines) == 1 and not centre_in:
+        if len(lines) == 1 and not centre_in and lines[0]:
             # Most cells: one left-aligned line in one subset, most of them printable ASCII
             # (their own codes in subset 0, see ``_FontEncoder.encode``).
             line = lines[0]
@@ -303,7 +303,11 @@ class TextWriter:
             if enc.ascii_readable and line.isascii() and line.isprintable():
                 name = enc.names.get(0) or enc._name(0)
                 return name, f"{moves[0]}({escapePDF(line.encode('ascii'))}) Tj{moves[1]}", name
-            shows = enc.encode(line, False) if line else ()
+            if enc.known0.issuperset(line):  # e.g. a hash prefix and "…": subset 0 has them all
+                name = enc.names.get(0) or enc._name(0)
+                raw = line.translate(enc.table0).encode("latin-1")
+                return name, f"{moves[0]}({escapePDF(raw)}) Tj{moves[1]}", name
+            shows = enc.encode(line, False)
             if len(shows) == 1:
                 name, show = shows[0]
                 return name, f"{moves[0]}{show}{moves[1]}", name
