@@ -38,7 +38,7 @@ def run(path: str | None = None) -> int:
         install_crash_hook().rescuers.append(lambda: [w.files.autosave_now() for w in list(windows)])
     from sopdesigner.ui.main_window import MainWindow
 
-    window = MainWindow()
+    window = MainWindow(opening=bool(path))
     windows.append(window)
     window.show()
     if path:

@@ -169,12 +169,20 @@ class FileFlows(QObject):
                 ws = Workspace.open(p)
         except (SopError, OSError) as err:
             self.show_error("Cannot open", err)
+            self._show_start_page_if_empty()
             return False
         return self._install_opened(ws, modified=imported)
 
+    def _show_start_page_if_empty(self) -> None:
+        """An open that failed or was cancelled while no document is shown ends on the start
+        page: a window started to open a file shows the empty canvas until then."""
+        if self.window.workspace is None:
+            self.window.show_start_page()
+
     def _install_opened(self, ws: Workspace, *, modified: bool = False) -> bool:
-        """Ask to close the current document, then show ``ws`` (closed if the user cancels)."""
-        if not self.close_document():
+        """Ask to close the current document, then show ``ws`` (closed if the user cancels).
+        With no document shown there is nothing to close (nor a start page to refresh)."""
+        if self.window.workspace is not None and not self.close_document():
             ws.close()
             return False
         self.window.install_workspace(ws, modified=modified)
@@ -230,6 +238,7 @@ class FileFlows(QObject):
             return
         worker.abandoned = True
         self._restore_gc()
+        self._show_start_page_if_empty()
         self.window.show_status(f"Stopped opening {worker.path.name}.")
         self.opened.emit(False)
 
@@ -249,6 +258,8 @@ class FileFlows(QObject):
                 ok = ws is not None and self._install_opened(ws)
         finally:
             self._restore_gc()
+        if not ok:
+            self._show_start_page_if_empty()
         self.opened.emit(ok)
 
     def _import_package(self, path: Path) -> Workspace:

@@ -61,9 +61,14 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
     #: A different document (controller) is now shown, or none.
     document_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, opening: bool = False) -> None:
+        """``opening``: a document is about to be opened (``sopdesigner FILE``). The window
+        then starts on the empty canvas instead of the start page, whose templates and their
+        preview pictures would otherwise load while the document is read (issue 7, T2); the
+        start page comes if that open fails or is cancelled."""
         super().__init__(parent)
         self.setObjectName("main_window")
+        self._opening = opening
         self.settings: Settings = load_settings()
         self.workspace: Workspace | None = None
         self.controller: DocumentController | None = None
@@ -88,6 +93,8 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
         self.central = QStackedWidget(self)
         self.central.addWidget(self.start_page)
         self.central.addWidget(self.view)
+        if opening:
+            self.central.setCurrentWidget(self.view)
         self.setCentralWidget(self.central)
         self.files = FileFlows(self)
         self._exports: ExportFlows | None = None
@@ -114,6 +121,7 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
         # Last, so the records panels are restored and hidden with the others.
         self._restore_geometry()
         self.install_workspace(None)
+        self._opening = False
 
     # ---- construction --------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -223,7 +231,10 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
         if workspace is None:
             self.controller = None
             self.scene.set_controller(self._placeholder)
-            self.show_start_page()
+            if self._opening:
+                self._hide_docks()  # as the start page does: they come back with the document
+            else:
+                self.show_start_page()
             self.problems = None
             if self.panels_built:
                 self.problems_panel.set_problems(None)
@@ -254,12 +265,17 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
     def show_start_page(self) -> None:
         """The start page gets the whole window: the panels are hidden, and come back with
         their sizes and tabs (saveState/restoreState) when a document opens."""
+        self._hide_docks()
+        self.central.setCurrentWidget(self.start_page)
+        # Theme and recent files reach the start page only while it is shown (see
+        # ``_start_page_shown``): catch up now.
+        self.start_page.set_theme(self.effective_theme)
+
+    def _hide_docks(self) -> None:
         if self._dock_state is None:
             self._dock_state = self.saveState()
             for dock in self.findChildren(QDockWidget):
                 dock.hide()
-        self.central.setCurrentWidget(self.start_page)
-        self.start_page.refresh()
 
     def _show_hidden_docks(self) -> None:
         if self._dock_state is not None:
@@ -276,8 +292,9 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         # A document opened before the window was first shown (``sopdesigner FILE``) still
-        # gets the first-start panel sizes.
-        if self._needs_default_sizes and self.central.currentWidget() is self.view:
+        # gets the first-start panel sizes; one still being read gets them when it is shown
+        # (``_show_canvas``), not its hidden docks now.
+        if self._needs_default_sizes and self.workspace is not None:
             self._needs_default_sizes = False
             QTimer.singleShot(0, self._default_dock_sizes)
 
@@ -444,7 +461,8 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
             self.effective_theme = apply_theme(app, s.theme)
             self._applied_theme = s.theme
             self.scene.set_theme(theme_named(self.effective_theme))
-            self.start_page.set_theme(self.effective_theme)
+            if self._start_page_shown():
+                self.start_page.set_theme(self.effective_theme)
         self.scene.set_grid_visible(s.grid_visible)
         self.scene.set_snap_to_grid(s.snap_to_grid)
         self.scene.set_legend_visible(s.show_legend)
@@ -471,7 +489,15 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.files.open_recent(p))
             self.recent_menu.addAction(action)
         self.recent_menu.setEnabled(bool(recent))
-        self.start_page.refresh()
+        if self._start_page_shown():
+            self.start_page.refresh()
+
+    def _start_page_shown(self) -> bool:
+        """Whether the start page is the central widget. Hidden, it is not refreshed: its
+        first refresh loads the templates and renders their previews, which a window started
+        to open a document must not spend the open's time on (issue 7); ``show_start_page``
+        refreshes it."""
+        return self.central.currentWidget() is self.start_page
 
     # ---- window state --------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
