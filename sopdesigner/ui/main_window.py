@@ -250,7 +250,7 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
             self._saved_audit_len = len(workspace.document.audit)
             self.scene.set_controller(self.controller)
             self._show_canvas()
-            QTimer.singleShot(0, self.view.fit_to_window)
+            self.view.fit_at_next_frame()
             # A large document paints first and is checked right after (issue 7).
             self.problems = None
             self.problems_button.setText("Checking…")
@@ -284,10 +284,12 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
 
     def _show_canvas(self) -> None:
         self._show_hidden_docks()
-        if self._needs_default_sizes and self.isVisible():
-            self._needs_default_sizes = False
-            QTimer.singleShot(0, self._default_dock_sizes)
         self.central.setCurrentWidget(self.view)
+        if self._needs_default_sizes and self.isVisible():
+            # Now, not on a timer: the first frame of the document then has its final layout
+            # (a later change would resize the canvas and repaint it at a new fit).
+            self._needs_default_sizes = False
+            self._default_dock_sizes()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

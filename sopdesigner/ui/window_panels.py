@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 if TYPE_CHECKING:
@@ -197,4 +197,4 @@ class WindowPanels:
         self.resizeDocks([problems, docks["properties_dock"]], [170, 330], Qt.Orientation.Vertical)
         if self.central.currentWidget() is self.view:
             # The canvas just changed size: fit the freshly opened diagram to it again.
-            QTimer.singleShot(0, self.view.fit_to_window)
+            self.view.fit_at_next_frame()

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtGui import QKeySequence, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from sopdesigner.ui.canvas.after_frame import AfterFrame
+from sopdesigner.ui.canvas.fit_at_frame import FitAtFrame
 from sopdesigner.ui.canvas.node_item import LOD_TEXT
 from sopdesigner.ui.canvas.scene import DiagramScene
 
@@ -48,6 +49,12 @@ class DiagramView(QGraphicsView):
         self.zoom_changed.connect(self._zoom_quality)
         self._zoom_quality(self.zoom())
         self._after_frame = AfterFrame(self.viewport())
+        self._fit_at_frame = FitAtFrame(self, self.fit_to_window)
+
+    def fit_at_next_frame(self) -> None:
+        """Fit the diagram to the viewport the window's next frame paints (a document just
+        shown, the window's layout still settling): see ``FitAtFrame``."""
+        self._fit_at_frame.request()
 
     def after_next_frame(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` once the diagram has painted, when the shown document is large and the
@@ -123,8 +130,8 @@ class DiagramView(QGraphicsView):
         vp = self.viewport().rect()
         factor = min((vp.width() - 16) / rect.width(), (vp.height() - 16) / rect.height())
         factor = max(MIN_ZOOM, min(max_zoom, factor))
-        self.resetTransform()
-        self.scale(factor, factor)
+        # One transform change (none if already fitted): each change repaints the viewport.
+        self.setTransform(QTransform.fromScale(factor, factor))
         self.centerOn(rect.center())
         self.zoom_changed.emit(self.zoom())
 
