@@ -15,6 +15,7 @@ from reportlab.platypus import CondPageBreak, Flowable
 from sopdesigner.export.pdf_fonts import BOLD, REGULAR, plain_text
 from sopdesigner.export.pdf_grid import Caption, Row, column, header_row, list_grid
 from sopdesigner.export.pdf_sections import KIND_LABELS, Ctx, owner_name, stamp, status_grid_cell
+from sopdesigner.export.pdf_stack import Stack
 from sopdesigner.export.pdf_styles import HEAD_FILL, INK, MUTED
 from sopdesigner.export.pdf_text import TextBlock
 from sopdesigner.model.display import human_size
@@ -119,8 +120,7 @@ def _subheading(text: str, style: ParagraphStyle, following: float) -> list[Flow
 def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> list[Flowable]:
     d, s = ctx.doc, ctx.styles
     title = f"{index}. {plain_text(node.title)}"
-    # A record starts on a new page unless its heading, key facts and first table rows fit here.
-    out: list[Flowable] = [CondPageBreak(ctx.height * 0.2)]
+    out: list[Flowable] = []
     status = ctx.statuses[node.id]
     required = ", ".join(d.role_name(r) for r in node.required_roles) or "None"
     w = ctx.width
@@ -162,7 +162,9 @@ def node_section(ctx: Ctx, index: int, node: Node, tick: Callable[[], None]) -> 
     out += _checklist(ctx, node)
     out += _evidence(ctx, node)
     out += _signoffs(ctx, node)
-    return out
+    # One flowable per record (see Stack); it starts on a new page when less than a fifth of
+    # one is left.
+    return [Stack(out, min_start=ctx.height * 0.2)]
 
 
 def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
