@@ -125,9 +125,7 @@ def measure(sizes: list[int], rounds: int, pdf_rounds: int, pdf: bool) -> dict:
         row["info"] = warm["info"]
         for key, value in warm["product"].items():
             floor = warm["floor"].get(key)
-            row[key] = verdict(
-                key, n, value, None if key in ("T9 p95", "T10 p95", "T12", "T17") else floor
-            )
+            row[key] = verdict(key, n, value, None if key in ("T9 p95", "T10 p95", "T12", "T17") else floor)
             row[key]["floor_measured"] = floor
         if pdf:
             print(f"{n} nodes: PDF product and floor…", flush=True)
