@@ -17,7 +17,6 @@ from PySide6.QtCore import QByteArray, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
     QLabel,
     QMainWindow,
     QMenu,
@@ -37,10 +36,10 @@ from sopdesigner.ui.canvas.style import theme_named
 from sopdesigner.ui.canvas.view import DiagramView
 from sopdesigner.ui.controller import DocumentController
 from sopdesigner.ui.files import FileFlows
-from sopdesigner.ui.start_page import StartPage
 from sopdesigner.ui.theme import apply_theme
 from sopdesigner.ui.window_commands import WindowCommands
 from sopdesigner.ui.window_panels import WindowPanels
+from sopdesigner.ui.window_start_page import WindowStartPage
 
 if TYPE_CHECKING:
     from sopdesigner.storage.workspace import Workspace
@@ -57,15 +56,14 @@ def _placeholder_document() -> Document:
     return Document.model_construct(id="no-document", title="")
 
 
-class MainWindow(WindowCommands, WindowPanels, QMainWindow):
+class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
     #: A different document (controller) is now shown, or none.
     document_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, opening: bool = False) -> None:
         """``opening``: a document is about to be opened (``sopdesigner FILE``). The window
-        then starts on the empty canvas instead of the start page, whose templates and their
-        preview pictures would otherwise load while the document is read (issue 7, T2); the
-        start page comes if that open fails or is cancelled."""
+        then starts on the empty canvas, without a start page (see ``WindowStartPage``),
+        which comes if that open fails or is cancelled."""
         super().__init__(parent)
         self.setObjectName("main_window")
         self._opening = opening
@@ -89,14 +87,13 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
         self.view = DiagramView(self.scene, self)
         self.view.setObjectName("diagram_view")
         self.view.setAccessibleName("Diagram")
-        self.start_page = StartPage(self)
         self.central = QStackedWidget(self)
-        self.central.addWidget(self.start_page)
         self.central.addWidget(self.view)
-        if opening:
-            self.central.setCurrentWidget(self.view)
         self.setCentralWidget(self.central)
         self.files = FileFlows(self)
+        self._start_page = None
+        if not opening:
+            self.central.setCurrentWidget(self.start_page)
         self._exports: ExportFlows | None = None
         self.find_dialog: FindDialog | None = None
         self._build_menus()
@@ -107,10 +104,6 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
         self._validation_timer.setInterval(VALIDATION_DELAY_MS)
         self._validation_timer.timeout.connect(self.run_validation)
         self._connect_scene()
-        self.start_page.open_requested.connect(self.open_path)
-        self.start_page.open_dialog_requested.connect(self.files.open_dialog)
-        self.start_page.document_requested.connect(self.new_from_document)
-        self.start_page.recent_missing.connect(self.files.forget_recent)
         self.apply_settings()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self.resize(1400, 900)
@@ -261,21 +254,6 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
         self._selection_changed([], [])
         self.update_modified()
         self.document_changed.emit()
-
-    def show_start_page(self) -> None:
-        """The start page gets the whole window: the panels are hidden, and come back with
-        their sizes and tabs (saveState/restoreState) when a document opens."""
-        self._hide_docks()
-        self.central.setCurrentWidget(self.start_page)
-        # Theme and recent files reach the start page only while it is shown (see
-        # ``_start_page_shown``): catch up now.
-        self.start_page.set_theme(self.effective_theme)
-
-    def _hide_docks(self) -> None:
-        if self._dock_state is None:
-            self._dock_state = self.saveState()
-            for dock in self.findChildren(QDockWidget):
-                dock.hide()
 
     def _show_hidden_docks(self) -> None:
         if self._dock_state is not None:
@@ -493,13 +471,6 @@ class MainWindow(WindowCommands, WindowPanels, QMainWindow):
         self.recent_menu.setEnabled(bool(recent))
         if self._start_page_shown():
             self.start_page.refresh()
-
-    def _start_page_shown(self) -> bool:
-        """Whether the start page is the central widget. Hidden, it is not refreshed: its
-        first refresh loads the templates and renders their previews, which a window started
-        to open a document must not spend the open's time on (issue 7); ``show_start_page``
-        refreshes it."""
-        return self.central.currentWidget() is self.start_page
 
     # ---- window state --------------------------------------------------------------------------
     def _restore_geometry(self) -> None:
