@@ -58,13 +58,20 @@ def FloorItem(w: float, h: float, title: str) -> Any:
 def floor_scene(doc: Document) -> tuple[Any, dict[str, Any]]:
     """A BSP-indexed scene: one floor item per node (at its centre), one stock line per
     connector, an explicit scene rect. Returns (scene, items by node id)."""
-    from PySide6.QtGui import QColor, QPen
     from PySide6.QtWidgets import QGraphicsScene
-
-    from sopdesigner.model.geometry import NODE_SIZES
 
     scene = QGraphicsScene()
     scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+    return scene, floor_populate(scene, doc)
+
+
+def floor_populate(scene: Any, doc: Document) -> dict[str, Any]:
+    """T4's floor: fill an existing (empty) scene as ``floor_scene`` does, so a rebuild can be
+    measured in a scene that a shown view already displays. Returns the items by node id."""
+    from PySide6.QtGui import QColor, QPen
+
+    from sopdesigner.model.geometry import NODE_SIZES
+
     items = {}
     for nd in doc.nodes:
         w, h = NODE_SIZES[nd.kind]
@@ -77,7 +84,7 @@ def floor_scene(doc: Document) -> tuple[Any, dict[str, Any]]:
         a, b = items[e.source].pos(), items[e.target].pos()
         scene.addLine(a.x(), a.y(), b.x(), b.y(), pen).setZValue(-1)
     scene.setSceneRect(scene.itemsBoundingRect().adjusted(-400, -400, 400, 400))
-    return scene, items
+    return items
 
 
 def floor_read(path: Path) -> Document:

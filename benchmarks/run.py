@@ -4,9 +4,10 @@ items and 1–3 sign-offs per node, a genuine audit trail), stores it as a ``.so
 measures the product AND its floor side by side in the same run (PERFORMANCE.md T1–T19):
 
 - cold, in spawned processes (``perf/cold.py``): T1 start-up, T2 open to first frame, T18 memory;
-- warm, in one running editor window (``perf/warm.py``): T3 open, T6/T7 fit repaint and zoom
-  step, T8 repaint and pan at 100 %, T9/T10 one-node and 100-node drags with real mouse events
-  on the viewport, T12 one property edit, T13 validation, T14 save, T17 GC pause;
+- warm, in one running editor window (``perf/warm.py``): T3 open, T4 scene rebuild, T5 close,
+  T6/T7 fit repaint and zoom step, T8 repaint and pan at 100 %, T9/T10/T11 one-node, 100-node
+  and select-all drags with real mouse events on the viewport, T12 one property edit, T13
+  validation, T14 save, T15 load (read + validation), T17 GC pause;
 - the PDF report in a process of its own (``perf/pdf.py``): T16 time, T19 peak memory.
 
 It prints medians, ratios product / floor and whether each target is met, and writes
@@ -44,6 +45,8 @@ TARGETS: dict[str, tuple[str, float | None, tuple[float, float, float], str]] = 
     "T1": ("cold start → empty window painted", 3.0, (300, 300, 300), "ms"),
     "T2": ("open in a fresh process → first frame", 1.5, (500, 1000, 1600), "ms"),
     "T3": ("open in the running window → first frame", 1.5, (140, 600, 1200), "ms"),
+    "T4": ("rebuild the scene from the model", 1.5, (36, 190, 390), "ms"),
+    "T5": ("close the document (File → Close)", 2.0, (15, 60, 175), "ms"),
     "T6": ("full repaint at fit", 1.5, (13, 50, 95), "ms"),
     "T7": ("zoom step at fit", 1.5, (13, 50, 93), "ms"),
     "T8 repaint": ("repaint at 100 %", 2.0, (8, 8, 8), "ms"),
@@ -52,9 +55,11 @@ TARGETS: dict[str, tuple[str, float | None, tuple[float, float, float], str]] = 
     "T9 p95": ("drag one node, p95", None, (8, 8, 8), "ms"),
     "T10": ("drag 100 selected, per mouse move", 3.0, (11, 11, 11), "ms"),
     "T10 p95": ("drag 100 selected, p95", None, (16, 16, 16), "ms"),
+    "T11": ("drag with all selected, per mouse move", 1.5, (33, 165, 345), "ms"),
     "T12": ("one property edit → model + item", None, (16, 16, 16), "ms"),
     "T13": ("validation", 3.0, (7, 42, 90), "ms"),
     "T14": ("save (File → Save after an edit)", 2.0, (18, 125, 260), "ms"),
+    "T15": ("load: SQLite read + validation", 1.5, (24, 130, 260), "ms"),
     "T16": ("PDF report", 2.0, (2200, 12500, 25000), "ms"),
     "T17": ("full GC pass with the document open", None, (5, 5, 5), "ms"),
     "T18 empty": ("memory, empty window", 1.5, (90, 90, 90), "MiB"),

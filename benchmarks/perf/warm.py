@@ -2,8 +2,12 @@
 
 T3 open in the running app, T6 fit repaint, T7 zoom step, T8 repaint and pan at 100 %, T9 drag
 one node and T10 drag a 100-node selection (real mouse events on the viewport), T12 one
-property edit, T13 validation, T14 save, T17 a full GC pass — each next to its floor measured
-in the same process on a bare scene / bare library (``benchmarks/floors.py``).
+property edit, T13 validation, T14 save, T17 a full GC pass, T15 load (read + validate), T4
+scene rebuild, T11 drag with everything selected and T5 close — each next to its floor
+measured in the same process on a bare scene / bare library (``benchmarks/floors.py``).
+
+The measures that change the window's state come last, in this order: T4 replaces every item,
+T11 moves every node (then saves, so T5's close asks nothing), T5 closes the document.
 
     QT_QPA_PLATFORM=offscreen python -m benchmarks.perf.warm FILE.sop   # prints one JSON line
 """
@@ -193,7 +197,105 @@ def product(window: Any, path: Path) -> tuple[dict[str, float], dict[str, Any]]:
     # T17: a full collection with the document open, as the product leaves the heap.
     out["T17"] = median_ms(gc.collect, 5)
     info = {"nodes": len(doc.nodes), "edges": len(doc.edges), "audit": len(doc.audit)}
+    out.update(_product_late(window, path))
     return out, info
+
+
+def _open_and_settle(window: Any, path: Path) -> None:
+    app = QApplication.instance()
+    assert window.open_path(path)
+    while window.files.open_in_progress:
+        app.processEvents()
+        time.sleep(0.001)
+    app.processEvents()
+    _settle(window)
+
+
+def _product_late(window: Any, path: Path) -> dict[str, float]:
+    """T15, T4, T11 and T5: after T17, because T4 replaces every item, T11 moves every node
+    and T5 closes the document (and reopens it between its rounds)."""
+    from sopdesigner.storage.document_file import DocumentFile
+
+    out: dict[str, float] = {}
+
+    # T15: what the open worker does off the GUI thread (Workspace.open) — the file's checks,
+    # one read transaction, pydantic validation with the GC paused — on a second read-only
+    # connection, so the window's own connection to the file is left alone.
+    def load() -> None:
+        with DocumentFile.open(path, read_only=True) as f:
+            f.load()
+
+    out["T15"] = _median_collected(load, ROUNDS)
+
+    # T4: the window's scene rebuild (DiagramScene.set_controller, as install_workspace calls
+    # it: GC paused, then frozen) from the empty placeholder the window shows between two
+    # documents, to the repainted view.
+    scene = window.scene
+    rebuilds = []
+    for _ in range(5):
+        scene.set_controller(window._placeholder)
+        _pump()
+        gc.collect()
+        gc.disable()
+        t0 = time.perf_counter()
+        scene.set_controller(window.controller)
+        _pump()
+        rebuilds.append((time.perf_counter() - t0) * 1000)
+        gc.enable()
+        gc.freeze()
+    out["T4"] = statistics.median(rebuilds)
+
+    # T11: Edit → Select all, then drag every node by one of them (real mouse events).
+    doc = window.controller.document
+    view = window.view
+    window.actions["select_all"].trigger()
+    _pump()
+    assert len(scene.selected_node_ids()) == len(doc.nodes)
+    node = doc.nodes[len(doc.nodes) // 2]
+    far = doc.nodes[0].id if doc.nodes[0].id != node.id else doc.nodes[-1].id
+    before = doc.node(far).position.x
+    view.centerOn(QPointF(node.position.x, node.position.y))
+    _pump()
+    item = scene.node_item(node.id)
+    grab = view.mapFromScene(item.mapToScene(item.title_rect().center()))
+    out["T11"] = _drag(view, grab)[0]
+    assert doc.node(far).position.x != before, "T11 drag did not move the whole selection"
+    scene.select_ids([])
+    _settle(window)
+    assert window.files.save()  # T5 closes a saved document: no question asked
+    _pump()
+
+    # T5: File → Close until the window is back to its empty state, the closed document's
+    # objects deleted (its controller by deleteLater) and collected; reopened between rounds.
+    # The close thaws the heap (install_workspace: gc.unfreeze), so this collection walks all
+    # of it, not only what the close left: that is the pass the product's close leads to.
+    closes = []
+    for i in range(3):
+        gc.collect()
+        t0 = time.perf_counter()
+        window.actions["close"].trigger()
+        _pump()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+        closes.append((time.perf_counter() - t0) * 1000)
+        assert window.workspace is None, "T5: the document did not close"
+        if i < 2:
+            _open_and_settle(window, path)
+    out["T5"] = statistics.median(closes)
+    return out
+
+
+def _median_collected(fn: Any, rounds: int) -> float:
+    """Median ms of ``fn`` with an untimed full collection before each call (each load leaves
+    a whole document as garbage; the next round must not pay for collecting it)."""
+    fn()
+    times = []
+    for _ in range(rounds):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
 
 
 def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
@@ -210,6 +312,12 @@ def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
         gc.unfreeze()
         gc.collect()
     out["T3"] = statistics.median(times)
+
+    def read() -> None:
+        floors.floor_read(path)
+        gc.unfreeze()  # floor_read freezes what it loaded: thaw it so it can be collected
+
+    out["T15"] = _median_collected(read, ROUNDS)
     gc.collect()
     gc.freeze()
     scene, items = floors.floor_scene(doc)
@@ -277,8 +385,52 @@ def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
     out["T14"] = statistics.median(saves)
     store.close()
     out["T17"] = median_ms(gc.collect, 5)
+
+    # T4: clear the shown scene (untimed), populate it again, let the view repaint it.
+    rebuilds = []
+    for _ in range(5):
+        scene.clear()
+        _pump()
+        gc.collect()
+        gc.disable()
+        t0 = time.perf_counter()
+        items = floors.floor_populate(scene, doc)
+        _pump()
+        rebuilds.append((time.perf_counter() - t0) * 1000)
+        gc.enable()
+        gc.freeze()
+    out["T4"] = statistics.median(rebuilds)
+
+    # T11: every node selected, dragged by one of them.
+    for it in items.values():
+        it.setSelected(True)
+    item = items[node.id]
+    view.centerOn(item)
+    _pump()
+    out["T11"] = _drag(view, view.mapFromScene(item.scenePos()))[0]
+    assert len(scene.selectedItems()) == len(items)
     gc.unfreeze()
     view.close()
+    scene.clear()
+    items.clear()  # the wrappers of the deleted items
+    gc.collect()
+
+    # T5: scene.clear() and a full collection of a populated bare scene. The rest of this
+    # process's heap (the modules, the closed window, ``doc``) is frozen first: the collection
+    # walks the bare scene's objects only, as in PERFORMANCE.md's small floor process.
+    closes = []
+    for _ in range(3):
+        gc.collect()
+        gc.freeze()
+        bare, _items = floors.floor_scene(doc)
+        del _items
+        t0 = time.perf_counter()
+        bare.clear()
+        gc.collect()
+        closes.append((time.perf_counter() - t0) * 1000)
+        del bare
+        gc.unfreeze()
+    out["T5"] = statistics.median(closes)
     return out
 
 
