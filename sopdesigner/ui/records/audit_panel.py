@@ -139,6 +139,10 @@ class _VerifyWorker(QThread):
 
     def run(self) -> None:
         events, problem, head = self._events, None, GENESIS
+        # Let go of the snapshot now: this finished thread object is never deleted (nothing
+        # parents it and its ``finished`` slot holds it), and it kept the whole trail of a
+        # closed document alive (10,201 events at 1,000 nodes, walked by every full GC pass).
+        self._events = []
         for start in range(0, len(events), VERIFY_CHUNK):
             if self.cancelled:
                 return

@@ -199,3 +199,31 @@ def test_showing_another_document_stops_the_previous_chain_check(qtbot):
     # The shown document's own chain is what the indicator reports.
     assert panel.indicator.verified
     assert panel.indicator.text().startswith(f"✔ Chain verified — head {small.document.audit[-1].hash[:8]}…")
+
+
+def test_a_checked_trail_is_not_kept_once_its_document_is_gone(qtbot):
+    """The worker thread that checked a large trail held a copy of its event list for the
+    rest of the process: every large document opened kept its whole trail in memory after it
+    was closed (10,201 events at 1,000 nodes), and each later full collection walked them."""
+    import gc
+    import weakref
+
+    from sopdesigner.editing.session import EditSession
+    from sopdesigner.ui.records.audit_panel import SYNC_VERIFY_LIMIT
+    from tests.factories import make_document
+
+    ctrl = DocumentController(make_document(), "Ada Reviewer")
+    session = EditSession(ctrl.document, "Bulk")
+    for i in range(SYNC_VERIFY_LIMIT * 2):
+        session.log("note.added", None, {"i": i})
+    ctx = RecordsContext(ctrl)  # no evidence store, which would keep its own document
+    panel = AuditPanel(ctx)
+    qtbot.addWidget(panel)
+    assert panel._worker is not None
+    qtbot.waitUntil(lambda: not panel.verifying, timeout=60_000)
+    assert panel.indicator.verified
+    last = weakref.ref(ctrl.document.audit[-1])
+    ctx.set_controller(make_context()[1])
+    del session, ctrl
+    gc.collect()
+    assert last() is None
