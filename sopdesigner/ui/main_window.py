@@ -241,6 +241,9 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
             self.undo_group.addStack(self.controller.undo_stack)
             self.undo_group.setActiveStack(self.controller.undo_stack)
             self._saved_audit_len = len(workspace.document.audit)
+            # Items are built uncached (cheaper); the fit that follows caches them if its
+            # zoom is a reading zoom.
+            self.scene.set_node_caching(False)
             self.scene.set_controller(self.controller)
             self._show_canvas()
             self.view.fit_at_next_frame()

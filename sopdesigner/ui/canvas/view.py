@@ -126,6 +126,7 @@ class DiagramView(QGraphicsView):
 
     def _fit(self, rect: QRectF, max_zoom: float = 1.5) -> None:
         if rect.isNull() or rect.isEmpty():
+            self._zoom_quality(self.zoom())  # nothing to fit: node caching still follows the zoom
             return
         vp = self.viewport().rect()
         factor = min((vp.width() - 16) / rect.width(), (vp.height() - 16) / rect.height())

@@ -91,3 +91,35 @@ def test_a_document_opened_at_start_paints_its_first_frame_at_fit(
     assert zoom == _fitted_zoom(win.view)
     assert (width, height) == (win.view.viewport().width(), win.view.viewport().height())
     win.close()
+
+
+def _cache_modes(window) -> set:
+    return {window.scene.node_item(n.id).cacheMode() for n in window.controller.document.nodes}
+
+
+def test_node_caching_follows_the_fitted_zoom_of_a_shown_document(window, template_doc, qtbot):
+    """Items are built uncached and the fit decides: cached at a reading zoom, not below."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from sopdesigner.model.document import Document
+    from sopdesigner.ui.canvas.node_item import LOD_TEXT
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.new_from_document(template_doc)
+    qtbot.wait(50)  # its fit at the next frame
+    expected = (
+        QGraphicsItem.CacheMode.DeviceCoordinateCache
+        if window.view.zoom() >= LOD_TEXT
+        else QGraphicsItem.CacheMode.NoCache
+    )
+    assert _cache_modes(window) == {expected}
+    # A tiny window: the same document fits below the reading zoom, so nothing is cached.
+    window.resize(500, 400)
+    window.view.fit_to_window()
+    assert window.view.zoom() < LOD_TEXT and _cache_modes(window) == {QGraphicsItem.CacheMode.NoCache}
+    # An empty document: caching still follows the zoom its fit leaves.
+    window.files.close_document()
+    window.new_from_document(Document(id="empty", title="Empty"))
+    qtbot.wait(50)
+    assert window.scene._cache_nodes == (window.view.zoom() >= LOD_TEXT)
