@@ -195,7 +195,11 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
         # The collector is paused while the scene and panels are built: with a freshly loaded
         # document in the young generations it would run full passes over it (~1 s at 5,000
         # nodes).
-        gc.unfreeze()
+        # A close leaves the heap frozen: the closed document's objects are freed by refcount
+        # (the scene unlinks its items first), so thawing would only make the next full pass
+        # walk the whole heap to find nothing (T5). Its stray cycles go at the next switch.
+        if workspace is not None:
+            gc.unfreeze()
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
