@@ -17,11 +17,11 @@ from sopdesigner.model.document import Edge
 from sopdesigner.model.geometry import LANE_HEADER_WIDTH
 from sopdesigner.model.ids import new_id
 from sopdesigner.ops import Connect, SetEdgeFields
+from sopdesigner.ui.canvas.edge_item import EdgeItem
 from sopdesigner.ui.canvas.layout_ops import move_op, resize_lane_op, snap
 from sopdesigner.ui.canvas.style import Z_DRAG_NODE, Z_GESTURE, Z_NODE
 
 if TYPE_CHECKING:
-    from sopdesigner.ui.canvas.edge_item import EdgeItem
     from sopdesigner.ui.canvas.node_item import NodeItem
     from sopdesigner.ui.canvas.scene import DiagramScene
 
@@ -64,6 +64,11 @@ class DragNodesInteraction(Interaction):
         self.start = {it.node_id: QPointF(it.pos()) for it in self.items}
         self.active = False
         self._step: QPointF | None = None
+        # Set when the drag starts: connectors with both nodes in the selection only translate
+        # with it (one setPos each per move); those with one end outside are re-routed.
+        self._carried: list[EdgeItem] = []
+        self._rerouted: list[EdgeItem] = []
+        self._origins: list[tuple[NodeItem, float, float]] = []  # plain floats: one setPos each
 
     def mouse_move(self, pos: QPointF) -> None:
         delta = pos - self.press
@@ -71,6 +76,8 @@ class DragNodesInteraction(Interaction):
             if delta.manhattanLength() < QApplication.startDragDistance():
                 return
             self.active = True
+            self._sort_edges()
+            self._origins = [(it, p.x(), p.y()) for it in self.items for p in (self.start[it.node_id],)]
             for it in self.items:
                 it.setZValue(Z_DRAG_NODE)
         origin = self.start[self.grabbed.node_id]
@@ -81,15 +88,26 @@ class DragNodesInteraction(Interaction):
         if step == self._step:
             return  # snapped to the same grid point as the last move: nothing moves
         self._step = step
-        # Move every item, then re-route each connector once (one between two moved nodes
-        # would otherwise be routed twice per mouse move).
-        edges = {}
-        for it in self.items:
-            it.setPos(self.start[it.node_id] + step)
-            for edge in it.edges:
-                edges[id(edge)] = edge
-        for edge in edges.values():
+        # With everything selected this loop is the drag's own cost (one C++ call per item).
+        dx, dy = step.x(), step.y()
+        for it, x, y in self._origins:
+            it.setPos(x + dx, y + dy)
+        EdgeItem.shift_all(self._carried, step)
+        for edge in self._rerouted:
             edge.adjust()
+
+    def _sort_edges(self) -> None:
+        moved = {id(it) for it in self.items}
+        seen: set[int] = set()
+        for it in self.items:
+            for edge in it.edges:
+                if id(edge) in seen:
+                    continue
+                seen.add(id(edge))
+                if id(edge.source) in moved and id(edge.target) in moved:
+                    self._carried.append(edge)
+                else:
+                    self._rerouted.append(edge)
 
     def mouse_release(self, pos: QPointF) -> None:
         if self.active:
@@ -111,11 +129,20 @@ class DragNodesInteraction(Interaction):
 
     def _restore(self) -> None:
         for it in self.items:
-            it.move_to(self.start[it.node_id])
+            it.setPos(self.start[it.node_id])
+        for edge in self._carried:
+            # Still shifted (Esc): the route was never changed, it is the start one. Settled
+            # (the move op was refused after release): route it again.
+            if not edge.unshift():
+                edge.adjust()
+        for edge in self._rerouted:
+            edge.adjust()
 
     def _cleanup(self) -> None:
         for it in self.items:
             it.setZValue(Z_NODE)
+        for edge in self._carried:
+            edge.settle()
 
 
 def _guide_pen(scene: DiagramScene, dashed: bool = True) -> QPen:

@@ -1,0 +1,97 @@
+"""Dragging a whole selection: connectors between two selected nodes are carried along (moved
+as a whole, not re-routed per mouse move), connectors to unselected nodes re-route live, and
+release, Escape and undo leave every connector where routing from the nodes would put it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt
+
+
+def _nodes(canvas) -> dict[str, tuple[float, float]]:
+    return {n.node_id: (n.pos().x(), n.pos().y()) for n in canvas.scene.node_items()}
+
+
+def _routes(canvas) -> dict[str, list[tuple[float, float]]]:
+    """Each connector's points in scene units (its item's offset included)."""
+    out = {}
+    for e in canvas.doc.edges:
+        item = canvas.scene.edge_item(e.id)
+        out[e.id] = [(p.x() + item.x(), p.y() + item.y()) for p in item.points()]
+    return out
+
+
+def _fresh_routes(canvas) -> dict[str, list[tuple[float, float]]]:
+    """What routing every connector again from its nodes' current positions gives."""
+    for e in canvas.doc.edges:
+        canvas.scene.edge_item(e.id).adjust()
+    return _routes(canvas)
+
+
+def _shifted(routes, dx: float, dy: float):
+    return {k: [(x + dx, y + dy) for x, y in pts] for k, pts in routes.items()}
+
+
+def _drag_all_by(canvas, dx: float, dy: float, release: bool = True) -> None:
+    canvas.scene.select_all()
+    canvas.press(1060, 80)  # "iterate", by its title
+    for i in range(1, 5):
+        canvas.move(1060 + dx * i / 4, 80 + dy * i / 4)
+    if release:
+        canvas.release(1060 + dx, 80 + dy)
+
+
+def test_dragging_everything_moves_every_node_and_connector_by_the_step(canvas):
+    nodes, routes = _nodes(canvas), _routes(canvas)
+    _drag_all_by(canvas, 40, 0, release=False)
+    # Live, mid-drag: every connector drawn where its nodes now are.
+    assert _routes(canvas) == _shifted(routes, 40, 0)
+    canvas.release(1100, 80)
+    assert _nodes(canvas) == {k: (x + 40, y) for k, (x, y) in nodes.items()}
+    assert {(n.position.x, n.position.y) for n in canvas.doc.nodes} == {
+        (x + 40, y) for x, y in nodes.values()
+    }
+    moved = _routes(canvas)
+    assert moved == _shifted(routes, 40, 0)
+    # Settled: each connector item is back at (0, 0), its points in scene units, as routing gives.
+    assert all(canvas.scene.edge_item(e.id).pos() == QPointF(0, 0) for e in canvas.doc.edges)
+    assert moved == _fresh_routes(canvas)
+    assert canvas.controller.undo_stack.count() == 1  # one MoveNodes op
+
+    canvas.undo()
+    assert _nodes(canvas) == nodes
+    assert _routes(canvas) == routes
+    canvas.redo()
+    assert _routes(canvas) == _shifted(routes, 40, 0)
+
+
+def test_escape_restores_every_node_and_connector(canvas):
+    nodes, routes = _nodes(canvas), _routes(canvas)
+    _drag_all_by(canvas, 60, 20, release=False)
+    assert _nodes(canvas) != nodes
+    canvas.key(Qt.Key.Key_Escape)
+    canvas.release(1120, 100)
+    assert _nodes(canvas) == nodes
+    assert _routes(canvas) == routes
+    assert all(canvas.scene.edge_item(e.id).pos() == QPointF(0, 0) for e in canvas.doc.edges)
+    assert canvas.controller.undo_stack.count() == 0
+
+
+def test_connectors_to_unselected_nodes_follow_live(canvas):
+    """All nodes but one selected: the connectors of the one left behind are re-routed on every
+    move, the others carried."""
+    still = next(n for n in canvas.scene.node_items() if n.node_id != "iterate" and n.edges)
+    routes = _routes(canvas)
+    canvas.scene.select_ids([n.node_id for n in canvas.scene.node_items() if n is not still])
+    canvas.press(1060, 80)
+    canvas.move(1080, 80)
+    canvas.move(1100, 80)
+    live = _routes(canvas)
+    touching = {e.edge_id for e in still.edges}
+    for eid, pts in live.items():
+        if eid not in touching:
+            assert pts == _shifted({eid: routes[eid]}, 40, 0)[eid]
+    assert live == _fresh_routes(canvas)  # the re-routed ones are what routing gives
+    canvas.release(1100, 80)
+    left = canvas.doc.node(still.node_id).position
+    assert still.pos() == QPointF(left.x, left.y)
+    assert _routes(canvas) == _fresh_routes(canvas)
