@@ -114,3 +114,21 @@ def test_first_start_panel_sizes_apply_to_a_document_opened_at_start(
     docks = {d.objectName(): d for d in win.findChildren(QDockWidget)}
     qtbot.waitUntil(lambda: abs(docks["palette_dock"].width() - 150) <= 12)
     assert 390 <= docks["properties_dock"].width() <= 460
+
+
+def test_start_up_leaves_the_collector_on_and_its_objects_frozen(
+    started, template_doc, tmp_path, qtbot, monkeypatch
+):
+    """``run`` pauses the cyclic GC while it builds the window (and freezes what it made):
+    it is on again afterwards, whether the document is read at once or in the background."""
+    import gc
+
+    path = tmp_path / "given.sop"
+    DocumentFile.create(path, template_doc).close()
+    gc.unfreeze()
+    started(path)
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    monkeypatch.setattr(files, "BACKGROUND_OPEN_BYTES", 1)
+    win = started(path)  # the background read pauses it too, until the document is shown
+    qtbot.waitUntil(lambda: not win.files.open_in_progress, timeout=60_000)
+    assert gc.isenabled() and win.workspace.path == path.resolve()
