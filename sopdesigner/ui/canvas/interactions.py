@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPen
-from PySide6.QtWidgets import QApplication, QGraphicsLineItem, QGraphicsPathItem
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem
 
 from sopdesigner.model.document import Edge
 from sopdesigner.model.geometry import LANE_HEADER_WIDTH
@@ -69,6 +69,7 @@ class DragNodesInteraction(Interaction):
         self._carried: list[EdgeItem] = []
         self._rerouted: list[EdgeItem] = []
         self._origins: list[tuple[NodeItem, float, float]] = []  # plain floats: one setPos each
+        self._uncached: list[NodeItem] = []
 
     def mouse_move(self, pos: QPointF) -> None:
         delta = pos - self.press
@@ -80,6 +81,12 @@ class DragNodesInteraction(Interaction):
             self._origins = [(it, p.x(), p.y()) for it in self.items for p in (self.start[it.node_id],)]
             for it in self.items:
                 it.setZValue(Z_DRAG_NODE)
+            # While dragged a node only translates: a device pixmap of it is blitted on each
+            # move instead of its text being drawn again (dropped again when the drag ends).
+            no_cache = QGraphicsItem.CacheMode.NoCache
+            self._uncached = [it for it in self.items if it.cacheMode() == no_cache]
+            for it in self._uncached:
+                it.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         origin = self.start[self.grabbed.node_id]
         target = origin + delta
         if self.scene.snap_to_grid():
@@ -141,6 +148,8 @@ class DragNodesInteraction(Interaction):
     def _cleanup(self) -> None:
         for it in self.items:
             it.setZValue(Z_NODE)
+        for it in self._uncached:
+            it.setCacheMode(QGraphicsItem.CacheMode.NoCache)
         for edge in self._carried:
             edge.settle()
 

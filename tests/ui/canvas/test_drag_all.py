@@ -95,3 +95,19 @@ def test_connectors_to_unselected_nodes_follow_live(canvas):
     left = canvas.doc.node(still.node_id).position
     assert still.pos() == QPointF(left.x, left.y)
     assert _routes(canvas) == _fresh_routes(canvas)
+
+
+def test_dragged_nodes_are_cached_only_while_dragged(canvas):
+    """A drag blits each dragged node from a device pixmap; afterwards each node has the
+    caching the scene chose for the zoom again, uncached ones included."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    mode = QGraphicsItem.CacheMode
+    canvas.scene.set_node_caching(False)  # as at an overview zoom
+    _drag_all_by(canvas, 40, 0, release=False)
+    assert {it.cacheMode() for it in canvas.scene.node_items()} == {mode.DeviceCoordinateCache}
+    canvas.release(1100, 80)
+    assert {it.cacheMode() for it in canvas.scene.node_items()} == {mode.NoCache}
+    canvas.scene.set_node_caching(True)  # a reading zoom: a drag leaves it as it is
+    _drag_all_by(canvas, -40, 0)
+    assert {it.cacheMode() for it in canvas.scene.node_items()} == {mode.DeviceCoordinateCache}
