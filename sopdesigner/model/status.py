@@ -40,12 +40,14 @@ def required_items_done(node: Node) -> bool:
     return all(item.done for item in node.checklist if item.required)
 
 
-def node_status(node: Node) -> Status:
+def node_status(node: Node, latest: dict[str, SignOff] | None = None) -> Status:
+    """``latest``: ``latest_by_role(node)`` when the caller has it already (the canvas does)."""
     if node.kind is NodeKind.NOTE:
         return Status.NOT_STARTED
     started = any(item.done for item in node.checklist) or bool(node.evidence)
     if node.required_roles:
-        latest = latest_by_role(node)
+        if latest is None:
+            latest = latest_by_role(node)
         decisions = [latest[r].decision for r in node.required_roles if r in latest]
         if Decision.REJECT in decisions:
             return Status.REJECTED
