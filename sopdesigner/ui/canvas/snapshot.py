@@ -1,13 +1,14 @@
 """Immutable snapshots of what an item draws, taken from the model by the scene.
 
 Items never see the pydantic objects: the scene reads the model once per change and hands
-each item a small frozen record, so an item can never write the model by accident.
+each item a small immutable record, so an item can never write the model by accident.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from sopdesigner.model.document import Document, Edge, Node
 from sopdesigner.model.enums import Decision, EdgeKind, NodeKind, Status
@@ -22,8 +23,10 @@ class RoleBadge:
     decision: Decision | None  # the role's latest active decision, None while pending
 
 
-@dataclass(frozen=True)
-class NodeSnapshot:
+class NodeSnapshot(NamedTuple):
+    """A tuple rather than a frozen dataclass: built for every node on each rebuild, where a
+    frozen dataclass's per-field ``object.__setattr__`` was a tenth of the snapshot's cost."""
+
     id: str
     kind: NodeKind
     title: str
@@ -64,27 +67,38 @@ def node_snapshot(
 ) -> NodeSnapshot:
     names = role_names if role_names is not None else {r.id: r.name for r in doc.roles}
     lane_role = lane_roles.get(node.lane) if (lane_roles is not None and node.lane) else doc.owner_role(node)
-    latest = latest_by_role(node) if node.required_roles else {}
-    badges = tuple(
-        RoleBadge(
-            r, names.get(r, r), abbreviate(names.get(r, r)), latest[r].decision if r in latest else None
-        )
-        for r in node.required_roles
-    )
+    required = node.required_roles
+    if required:
+        # One pass over the sign-offs serves both the badges and the status (a rebuild takes
+        # a snapshot of every node).
+        latest = latest_by_role(node)
+        badges = tuple(_badge(r, names.get(r, r), latest[r].decision if r in latest else None) for r in required)
+        status = node_status(node, latest)
+    else:
+        badges = ()
+        status = node_status(node)
+    checklist = node.checklist
+    position = node.position
     return NodeSnapshot(
-        id=node.id,
-        kind=node.kind,
-        title=node.title,
-        owner=names.get(lane_role, lane_role or "") if lane_role else "",
-        status=node_status(node),
-        checklist_done=sum(1 for i in node.checklist if i.done),
-        checklist_total=len(node.checklist),
-        evidence=len(node.evidence),
-        roles=badges,
-        x=node.position.x,
-        y=node.position.y,
-        lane=node.lane,
+        node.id,
+        node.kind,
+        node.title,
+        names.get(lane_role, lane_role or "") if lane_role else "",
+        status,
+        sum(1 for i in checklist if i.done),
+        len(checklist),
+        len(node.evidence),
+        badges,
+        position.x,
+        position.y,
+        node.lane,
     )
+
+
+@lru_cache(maxsize=4096)
+def _badge(role_id: str, name: str, decision: Decision | None) -> RoleBadge:
+    """Badges are few distinct values shared by many nodes (role × decision)."""
+    return RoleBadge(role_id, name, abbreviate(name), decision)
 
 
 def edge_snapshot(edge: Edge) -> EdgeSnapshot:
