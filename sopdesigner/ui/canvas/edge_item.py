@@ -100,7 +100,6 @@ class EdgeItem(QGraphicsItem):
         # opening a document only routes each connector and sizes its bounds.
         self._drawn: tuple[QPolygonF, QPolygonF] | None = None
         self._shape: QPainterPath | None = None
-        self._shifted = False  # moved as a whole by shift(): the item is not at (0, 0)
         # _bounds, _label_rect and _label_text are set by adjust() below.
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(Z_EDGE)
@@ -147,31 +146,9 @@ class EdgeItem(QGraphicsItem):
     def end_points(self) -> tuple[QPointF, QPointF]:
         return QPointF(*self._points[0]), QPointF(*self._points[-1])
 
-    @staticmethod
-    def shift_all(edges: list[EdgeItem], offset: QPointF) -> None:
-        """Show each route moved by ``offset`` without re-routing it: both its nodes moved by
-        that much (a dragged selection), so the route only translates. One setPos, no routing."""
-        for edge in edges:
-            edge._shifted = True
-            edge.setPos(offset)
-
-    def unshift(self) -> bool:
-        """Back to the route as last computed (a cancelled drag: the nodes are back too);
-        False if the item was not shifted."""
-        if not self._shifted:
-            return False
-        self._shifted = False
-        self.setPos(0.0, 0.0)
-        return True
-
-    def settle(self) -> None:
-        """Fold a shift into the route, so the item is at (0, 0) again and its points are
-        scene units (a drag ends: what ``adjust`` would compute, without routing again)."""
-        if not self._shifted:
-            return
-        dx, dy = self.x(), self.y()
-        self._shifted = False
-        self.setPos(0.0, 0.0)
+    def translate(self, dx: float, dy: float) -> None:
+        """Move the route by (dx, dy) without routing it again: both its nodes moved by that
+        much (the end of a dragged selection; ``carried_edges``)."""
         self.prepareGeometryChange()
         self._points = [(x + dx, y + dy) for x, y in self._points]
         self._drawn = None
@@ -182,9 +159,6 @@ class EdgeItem(QGraphicsItem):
 
     def adjust(self) -> None:
         """Re-route from the nodes' current positions (called live during drags)."""
-        if self._shifted:
-            self._shifted = False
-            self.setPos(0.0, 0.0)
         src, dst = self.source, self.target
         s, t = src.box(), dst.box()
         pts = route(s, t)

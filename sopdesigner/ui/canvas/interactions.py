@@ -17,11 +17,12 @@ from sopdesigner.model.document import Edge
 from sopdesigner.model.geometry import LANE_HEADER_WIDTH
 from sopdesigner.model.ids import new_id
 from sopdesigner.ops import Connect, SetEdgeFields
-from sopdesigner.ui.canvas.edge_item import EdgeItem
+from sopdesigner.ui.canvas.carried_edges import CarriedEdges, carry, drop
 from sopdesigner.ui.canvas.layout_ops import move_op, resize_lane_op, snap
 from sopdesigner.ui.canvas.style import Z_DRAG_NODE, Z_GESTURE, Z_NODE
 
 if TYPE_CHECKING:
+    from sopdesigner.ui.canvas.edge_item import EdgeItem
     from sopdesigner.ui.canvas.node_item import NodeItem
     from sopdesigner.ui.canvas.scene import DiagramScene
 
@@ -65,9 +66,11 @@ class DragNodesInteraction(Interaction):
         self.active = False
         self._step: QPointF | None = None
         # Set when the drag starts: connectors with both nodes in the selection only translate
-        # with it (one setPos each per move); those with one end outside are re-routed.
+        # with it (drawn by proxies, see carried_edges); those with one end outside are re-routed.
         self._carried: list[EdgeItem] = []
         self._rerouted: list[EdgeItem] = []
+        self._proxies: list[CarriedEdges] = []
+        self._translated = False  # the carried routes were moved to the dropped positions
         self._origins: list[tuple[NodeItem, float, float]] = []  # plain floats: one setPos each
         self._uncached: list[NodeItem] = []
 
@@ -78,6 +81,8 @@ class DragNodesInteraction(Interaction):
                 return
             self.active = True
             self._sort_edges()
+            if self._carried:
+                self._proxies = carry(self.scene, self._carried)
             self._origins = [(it, p.x(), p.y()) for it in self.items for p in (self.start[it.node_id],)]
             for it in self.items:
                 it.setZValue(Z_DRAG_NODE)
@@ -99,7 +104,8 @@ class DragNodesInteraction(Interaction):
         dx, dy = step.x(), step.y()
         for it, x, y in self._origins:
             it.setPos(x + dx, y + dy)
-        EdgeItem.shift_all(self._carried, step)
+        for proxy in self._proxies:
+            proxy.setPos(step)
         for edge in self._rerouted:
             edge.adjust()
 
@@ -124,6 +130,8 @@ class DragNodesInteraction(Interaction):
                 for it in self.items
                 if it.pos() != self.start[it.node_id]
             }
+            step = self._step or QPointF()
+            self._drop_proxies(step.x(), step.y())
             self.end()
             if positions and not self.scene.execute(move_op(self.scene.document, positions)):
                 self._restore()
@@ -131,16 +139,21 @@ class DragNodesInteraction(Interaction):
             self.end()
 
     def cancel(self) -> None:
+        self._drop_proxies(0.0, 0.0)  # the carried routes were never changed: the start ones
         self._restore()
         self.end()
+
+    def _drop_proxies(self, dx: float, dy: float) -> None:
+        if self._proxies:
+            drop(self.scene, self._proxies, self._carried, dx, dy)
+            self._proxies = []
+            self._translated = bool(dx or dy)
 
     def _restore(self) -> None:
         for it in self.items:
             it.setPos(self.start[it.node_id])
-        for edge in self._carried:
-            # Still shifted (Esc): the route was never changed, it is the start one. Settled
-            # (the move op was refused after release): route it again.
-            if not edge.unshift():
+        if self._translated:  # the move op was refused after release: route them again
+            for edge in self._carried:
                 edge.adjust()
         for edge in self._rerouted:
             edge.adjust()
@@ -150,8 +163,7 @@ class DragNodesInteraction(Interaction):
             it.setZValue(Z_NODE)
         for it in self._uncached:
             it.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-        for edge in self._carried:
-            edge.settle()
+        self._drop_proxies(0.0, 0.0)  # ended some other way: nothing moved for good
 
 
 def _guide_pen(scene: DiagramScene, dashed: bool = True) -> QPen:
