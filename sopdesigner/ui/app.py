@@ -12,9 +12,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from sopdesigner import APP_NAME, __version__
-from sopdesigner.storage.settings import load_settings
-from sopdesigner.ui.crash import install_crash_hook
-from sopdesigner.ui.theme import apply_theme
 
 if TYPE_CHECKING:
     from sopdesigner.ui.main_window import MainWindow
@@ -37,12 +34,16 @@ def _application() -> tuple[QApplication, bool]:
 
 
 def _show_window(app: QApplication, created: bool, *, opening: bool) -> MainWindow:
+    # Imported here, under run()'s GC pause (pydantic and the window's modules among them).
+    from sopdesigner.storage.settings import load_settings
+    from sopdesigner.ui.crash import install_crash_hook
+    from sopdesigner.ui.main_window import MainWindow
+    from sopdesigner.ui.theme import apply_theme
+
     apply_theme(app, load_settings().theme)
     if created:
         # Snapshot every window's unsaved work at once, so the next start can restore it.
         install_crash_hook().rescuers.append(lambda: [w.files.autosave_now() for w in list(windows)])
-    from sopdesigner.ui.main_window import MainWindow
-
     window = MainWindow(opening=opening)
     windows.append(window)
     window.show()
