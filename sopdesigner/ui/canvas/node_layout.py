@@ -4,6 +4,7 @@ owner, status chip and badges for a snapshot. Pure geometry and text fitting; no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QPainterPath, QPolygonF
@@ -99,7 +100,6 @@ def compute_layout(s: NodeSnapshot, w: float, content: QRectF, theme: Theme, rev
     title_px = 15 if review else 13
     kind = s.kind
     row_h = 15.0
-    small = text.metrics(10, True)
     fm = text.metrics(title_px, True)
     line_h = fm.height()
     specs = badge_specs(s, theme)
@@ -125,7 +125,7 @@ def compute_layout(s: NodeSnapshot, w: float, content: QRectF, theme: Theme, rev
         # Which badges go where: the top row, beside the status chip, or a row of their own.
         style = STATUS_STYLES[s.status]
         full = f"{style.glyph} {style.label}"
-        full_w = small.horizontalAdvance(full) + 10
+        full_w = _advance(full, 10, True) + 10
         top_items: list = []
         chip_items: list = []
         role_row: list = []
@@ -143,10 +143,10 @@ def compute_layout(s: NodeSnapshot, w: float, content: QRectF, theme: Theme, rev
                 chip_items = roles
         # The status chip: glyph and label, so colour is never the only signal.
         avail = max(c.width() - (row_width(chip_items) + 3 if chip_items else 0), 22.0)
-        chip_text = full if full_w <= avail else text.elide(full, small, avail - 10)
+        chip_text = full if full_w <= avail else _elide(full, 10, True, avail - 10)
         if len(chip_text) < 8:
             chip_text = style.glyph  # "○ No…" reads worse than the glyph the legend explains
-        chip_w = min(small.horizontalAdvance(chip_text) + 10, avail)
+        chip_w = min(_advance(chip_text, 10, True) + 10, avail)
         centred = kind is NodeKind.DECISION or (kind in (NodeKind.START, NodeKind.END) and not chip_items)
         chip_left = c.center().x() - chip_w / 2 if centred else c.left()
         chip_rect = QRectF(chip_left, bottom - row_h - 1, chip_w, row_h + 1)
@@ -162,7 +162,7 @@ def compute_layout(s: NodeSnapshot, w: float, content: QRectF, theme: Theme, rev
         if kind in (NodeKind.STEP, NodeKind.CHECKPOINT):
             owner = ("⚑ " if kind is NodeKind.CHECKPOINT else "") + s.owner
             width = c.width() - (used + 6 if used else 0)
-            top_left = text.elide(owner, text.metrics(10), width) if s.owner.strip() else ""
+            top_left = _elide(owner, 10, False, width) if s.owner.strip() else ""
             top_left_rect = QRectF(c.left(), c.top(), max(width, 0.0), row_h)
         if top_left or top_items:
             top = c.top() + row_h + 1
@@ -186,25 +186,24 @@ def compute_layout(s: NodeSnapshot, w: float, content: QRectF, theme: Theme, rev
 
 def badge_specs(s: NodeSnapshot, t: Theme) -> list[tuple[str, float, str, QColor | None, QColor]]:
     """(kind, width, text, fill, text colour) for each badge, in drawing order."""
-    fm = text.metrics(10, True)
     specs: list[tuple[str, float, str, QColor | None, QColor]] = []
     if s.checklist_total:
         label = f"☑ {s.checklist_done}/{s.checklist_total}"
         specs.append(
             (
                 "count",
-                fm.horizontalAdvance(label) + 8,
+                _advance(label, 10, True) + 8,
                 label,
                 t.color("badge_fill"),
                 t.color("badge_text"),
             )
         )
     if s.evidence:
-        label = f"⎗ {s.evidence}" if fm.inFontUcs4(0x2397) else f"Ev {s.evidence}"
+        label = f"⎗ {s.evidence}" if _has_evidence_glyph() else f"Ev {s.evidence}"
         specs.append(
             (
                 "count",
-                fm.horizontalAdvance(label) + 8,
+                _advance(label, 10, True) + 8,
                 label,
                 t.color("badge_fill"),
                 t.color("badge_text"),
@@ -212,7 +211,7 @@ def badge_specs(s: NodeSnapshot, t: Theme) -> list[tuple[str, float, str, QColor
         )
     for badge in s.roles:
         label, fill, fg = _role_badge(badge, t)
-        specs.append(("role", fm.horizontalAdvance(label) + 8, label, fill, fg))
+        specs.append(("role", _advance(label, 10, True) + 8, label, fill, fg))
     return specs
 
 
@@ -221,3 +220,21 @@ def _role_badge(badge: RoleBadge, t: Theme) -> tuple[str, QColor | None, QColor]
         return badge.abbrev, None, t.color("node_subtext")
     st = decision_status(badge.decision)
     return f"{badge.abbrev} {STATUS_STYLES[st].glyph}", status_colour(st), status_text_colour(st)
+
+
+# Badge, chip and owner labels repeat across a document's nodes ("☑ 0/3", "○ Not started",
+# a lane's owner): measuring them shapes the text each time, the largest part of laying out a
+# node on its first detailed paint (opening, zooming in, a rebuild).
+@lru_cache(maxsize=8192)
+def _advance(label: str, pixel_size: int, bold: bool) -> float:
+    return text.metrics(pixel_size, bold).horizontalAdvance(label)
+
+
+@lru_cache(maxsize=8192)
+def _elide(label: str, pixel_size: int, bold: bool, width: float) -> str:
+    return text.elide(label, text.metrics(pixel_size, bold), width)
+
+
+@cache
+def _has_evidence_glyph() -> bool:
+    return text.metrics(10, True).inFontUcs4(0x2397)
