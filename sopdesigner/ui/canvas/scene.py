@@ -403,6 +403,9 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
     def review_mode(self) -> bool:
         return self._review
 
+    def node_caching(self) -> bool:
+        return self._cache_nodes
+
     def set_node_caching(self, on: bool) -> None:
         """Keep each node's detailed drawing as a device pixmap (the view turns this on at reading
         zoom, where repaints and drags then blit instead of laying out text, and off when zoomed
