@@ -161,8 +161,11 @@ class DragNodesInteraction(Interaction):
     def _cleanup(self) -> None:
         for it in self.items:
             it.setZValue(Z_NODE)
+        # The scene's choice now: a zoom during the drag may have changed it.
+        cache = self.scene.node_caching()
+        mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if cache else QGraphicsItem.CacheMode.NoCache
         for it in self._uncached:
-            it.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            it.setCacheMode(mode)
         self._drop_proxies(0.0, 0.0)  # ended some other way: nothing moved for good
 
 

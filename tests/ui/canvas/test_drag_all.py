@@ -125,3 +125,14 @@ def test_dragged_nodes_are_cached_only_while_dragged(canvas):
     canvas.scene.set_node_caching(True)  # a reading zoom: a drag leaves it as it is
     _drag_all_by(canvas, -40, 0)
     assert {it.cacheMode() for it in canvas.scene.node_items()} == {mode.DeviceCoordinateCache}
+
+
+def test_a_zoom_during_the_drag_decides_the_caching_after_it(canvas):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    canvas.scene.set_node_caching(False)
+    _drag_all_by(canvas, 40, 0, release=False)
+    canvas.scene.set_node_caching(True)  # as the view does when zoomed in to a reading zoom
+    canvas.release(1100, 80)
+    mode = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    assert {it.cacheMode() for it in canvas.scene.node_items()} == {mode}
