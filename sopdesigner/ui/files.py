@@ -35,6 +35,7 @@ from sopdesigner.errors import SopError
 from sopdesigner.storage.settings import load_settings, save_settings
 from sopdesigner.storage.workspace import RecoveryInfo, Workspace
 from sopdesigner.ui.open_worker import OpenWorker
+from sopdesigner.ui.release import release_later
 
 if TYPE_CHECKING:
     from sopdesigner.ui.main_window import MainWindow
@@ -331,6 +332,7 @@ class FileFlows(QObject):
         ws = w.workspace
         w.install_workspace(None)
         ws.close()  # a clean close discards the autosave
+        release_later(ws.document)  # its memory goes back in slices, after this frame
         return True
 
     def revert(self) -> None:
@@ -354,6 +356,7 @@ class FileFlows(QObject):
         old = w.workspace
         w.install_workspace(fresh)
         old.close()
+        release_later(old.document)
 
     # ---- recent files --------------------------------------------------------------------------
     def remember_recent(self, path: Path) -> None:
