@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 if TYPE_CHECKING:
@@ -55,5 +56,7 @@ class WindowStartPage:
     def _hide_docks(self: Any) -> None:
         if self._dock_state is None:
             self._dock_state = self.saveState()
-            for dock in self.findChildren(QDockWidget):
+            # Docks are the window's direct children: a recursive search walked every widget
+            # of every panel (~1 ms of each close).
+            for dock in self.findChildren(QDockWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
                 dock.hide()
