@@ -22,16 +22,15 @@ from sopdesigner.model.document import Document
 AUDIT_SLICE = 2_000
 NODE_SLICE = 200
 EDGE_SLICE = 2_000
-ITEM_SLICE = 500  # canvas items (their Python side: snapshots, layouts) from a dict
 #: The first slice waits this long, so the turn that paints the window's new state is not it.
 START_DELAY_MS = 50
 
 _pending: list[Any] = []
 
 
-def release_later(target: Document | dict[Any, Any]) -> None:
-    """Free ``target`` slice by slice on later event-loop turns (see the module doc): a closed
-    document's lists, or a dict of canvas items whose Qt side the scene has already deleted."""
+def release_later(target: Document) -> None:
+    """Free a closed document's lists slice by slice on later event-loop turns (see the
+    module doc)."""
     _pending.append(target)
     if len(_pending) == 1:
         QTimer.singleShot(START_DELAY_MS, _step)
@@ -46,18 +45,11 @@ def release_step() -> bool:
     """Free one slice of the oldest pending document; False once nothing is left."""
     if not _pending:
         return False
-    target = _pending[0]
-    if isinstance(target, dict):
-        for _ in range(min(ITEM_SLICE, len(target))):
-            target.popitem()
-        if target:
+    doc = _pending[0]
+    for items, size in ((doc.audit, AUDIT_SLICE), (doc.nodes, NODE_SLICE), (doc.edges, EDGE_SLICE)):
+        if items:
+            del items[-size:]  # from the end: no list shifting
             return True
-    else:
-        lists = ((target.audit, AUDIT_SLICE), (target.nodes, NODE_SLICE), (target.edges, EDGE_SLICE))
-        for items, size in lists:
-            if items:
-                del items[-size:]  # from the end: no list shifting
-                return True
     _pending.pop(0)
     return bool(_pending)
 

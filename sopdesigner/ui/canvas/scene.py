@@ -36,7 +36,6 @@ from sopdesigner.ui.canvas.scene_input import SceneInput, draw_grid
 from sopdesigner.ui.canvas.snapshot import edge_snapshot, node_snapshot
 from sopdesigner.ui.canvas.style import Z_EDGE, Z_SELECTED_EDGE, Theme
 from sopdesigner.ui.controller import DocumentController
-from sopdesigner.ui.release import release_later
 
 MIN_LANE_WIDTH = 1200.0
 SCENE_MARGIN = 400.0  # room to drop nodes beyond the current content
@@ -102,12 +101,8 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
             for item in self._nodes.values():
                 item.edges.clear()
             self.clear()
-            # Qt deleted the items in one pass; their Python side (snapshots, layouts, routes:
-            # a few ms per thousand nodes) is freed in slices once the new state is painted.
-            for items in (self._nodes, self._edges):
-                if items:
-                    release_later(items)
-            self._nodes, self._edges = {}, {}
+            self._nodes.clear()
+            self._edges.clear()
             self._lanes.clear()
             doc = self.document
             self._header = HeaderItem(HeaderSnapshot.of(doc), self.theme)
