@@ -62,6 +62,24 @@ class _Columns:
         self.captions = {
             name: _caption(name, ctx.styles.h3, w) for name in ("Checklist", "Evidence", "Sign-offs")
         }
+        # Each table's widths, header row and zebra striping.
+        self.tables = {
+            "Checklist": (self.check_w, self.check_head, True),
+            "Evidence": (self.evidence_w, self.evidence_head, False),
+            "Sign-offs": (self.signoff_w, self.signoff_head, False),
+        }
+
+
+def _table(ctx: Ctx, name: str, rows: list[Row]) -> list[Flowable]:
+    """One of a record's three tables, headed by its caption ``name``."""
+    cols = _columns(ctx)
+    widths, head, zebra = cols.tables[name]
+    caption = cols.captions[name]
+    return [
+        list_grid(
+            widths, rows, page_h=ctx.height, header=head, zebra=zebra, on_draw=ctx.check, caption=caption
+        )
+    ]
 
 
 def _columns(ctx: Ctx) -> _Columns:
@@ -185,16 +203,7 @@ def _checklist(ctx: Ctx, node: Node) -> list[Flowable]:
         )
         for item in node.checklist
     ]
-    return [
-        list_grid(
-            cols.check_w,
-            rows,
-            page_h=ctx.height,
-            header=cols.check_head,
-            on_draw=ctx.check,
-            caption=cols.captions["Checklist"],
-        )
-    ]
+    return _table(ctx, "Checklist", rows)
 
 
 def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
@@ -221,17 +230,7 @@ def _evidence(ctx: Ctx, node: Node) -> list[Flowable]:
                 detail=detail_of(detail),
             )
         )
-    return [
-        list_grid(
-            cols.evidence_w,
-            rows,
-            page_h=ctx.height,
-            header=cols.evidence_head,
-            zebra=False,
-            on_draw=ctx.check,
-            caption=cols.captions["Evidence"],
-        )
-    ]
+    return _table(ctx, "Evidence", rows)
 
 
 def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
@@ -266,14 +265,4 @@ def _signoffs(ctx: Ctx, node: Node) -> list[Flowable]:
                 detail=cols.detail[ink](detail),
             )
         )
-    return [
-        list_grid(
-            cols.signoff_w,
-            rows,
-            page_h=ctx.height,
-            header=cols.signoff_head,
-            zebra=False,
-            on_draw=ctx.check,
-            caption=cols.captions["Sign-offs"],
-        )
-    ]
+    return _table(ctx, "Sign-offs", rows)
