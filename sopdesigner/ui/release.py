@@ -1,59 +1,84 @@
-"""A closed document's memory, given back in slices once the window has moved on.
+"""Memory the window no longer shows, given back in slices once the window has moved on.
 
 Freeing a document is freeing every object it holds: at 5,000 nodes some 500,000 (records and
 a 51,000-event audit trail), about 0.1 s of deallocation in one go, which is what File → Close,
-File → New and opening another document used to wait for. ``release_later`` keeps the closed
-document and, from the event-loop turn after next, trims its lists a slice at a time (each
-slice a few milliseconds), so the window shows its new state at once and never stalls while
-the memory is returned. Only a document nothing else uses is handed here (its workspace
-closed, its controller deleted); trimming its lists is then invisible.
+File → New and opening another document used to wait for. The canvas items of a closed
+document are the same story on a smaller scale: Qt deletes them in one pass, but their Python
+side (snapshots, layouts, routes) costs a few milliseconds per thousand nodes to free.
+
+``release_later`` keeps such a closed document or dict of items and, from a later event-loop
+turn, trims it a slice at a time (each slice a few milliseconds), so the window shows its new
+state at once and never stalls while the memory is returned. Slices wait while a mouse button
+is held: a drag or a rubber band started right after an open gets every turn to itself (a
+slice between two mouse moves would be a dropped frame there). Only what nothing else uses is
+handed here (a closed workspace's document; items the scene has dropped), so trimming it is
+invisible.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 
 from sopdesigner.model.document import Document
 
 #: Objects freed per event-loop turn: audit events, then nodes with their records, then
-#: connectors. Sized for a few milliseconds a slice on a slow laptop.
+#: connectors; canvas items with their Python side. Sized for a few milliseconds a slice on a
+#: slow laptop.
 AUDIT_SLICE = 2_000
 NODE_SLICE = 200
 EDGE_SLICE = 2_000
+ITEM_SLICE = 300
 #: The first slice waits this long, so the turn that paints the window's new state is not it.
 START_DELAY_MS = 50
+#: While a mouse button is held, look again this much later.
+BUSY_RETRY_MS = 100
 
-_pending: list[Any] = []
+_pending: list[tuple[Any, Callable[[Any], None] | None]] = []
 
 
-def release_later(target: Document) -> None:
-    """Free a closed document's lists slice by slice on later event-loop turns (see the
-    module doc)."""
-    _pending.append(target)
+def release_later(target: Document | dict[Any, Any], unlink: Callable[[Any], None] | None = None) -> None:
+    """Free ``target`` slice by slice on later event-loop turns (see the module doc): a closed
+    document's lists, or a dict whose values are canvas items Qt has already deleted. ``unlink``
+    is called on each value as it is dropped (to break the item's reference cycles, so reference
+    counting frees it without a full GC pass)."""
+    _pending.append((target, unlink))
     if len(_pending) == 1:
         QTimer.singleShot(START_DELAY_MS, _step)
 
 
 def pending() -> int:
-    """How many closed documents are still being released (for tests)."""
+    """How many closed documents or item dicts are still being released (for tests)."""
     return len(_pending)
 
 
 def release_step() -> bool:
-    """Free one slice of the oldest pending document; False once nothing is left."""
+    """Free one slice of the oldest pending target; False once nothing is left."""
     if not _pending:
         return False
-    doc = _pending[0]
-    for items, size in ((doc.audit, AUDIT_SLICE), (doc.nodes, NODE_SLICE), (doc.edges, EDGE_SLICE)):
-        if items:
-            del items[-size:]  # from the end: no list shifting
+    target, unlink = _pending[0]
+    if isinstance(target, dict):
+        for _ in range(min(ITEM_SLICE, len(target))):
+            _key, value = target.popitem()
+            if unlink is not None:
+                unlink(value)
+        if target:
             return True
+    else:
+        lists = ((target.audit, AUDIT_SLICE), (target.nodes, NODE_SLICE), (target.edges, EDGE_SLICE))
+        for items, size in lists:
+            if items:
+                del items[-size:]  # from the end: no list shifting
+                return True
     _pending.pop(0)
     return bool(_pending)
 
 
 def _step() -> None:
-    if release_step():
+    if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+        QTimer.singleShot(BUSY_RETRY_MS, _step)
+    elif release_step():
         QTimer.singleShot(0, _step)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from sopdesigner.ui import release
@@ -35,10 +36,11 @@ def test_close_frees_document_and_items_without_a_gc_pass(window, answers, templ
         window.actions["close"].trigger()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         assert window.workspace is None
-        # The canvas items are gone with the close; the document itself is handed to
-        # release_later, which gives its memory back slice by slice on later turns.
-        qt_alive = [name for name in ("node item", "edge item") if refs[name]() is not None]
-        assert release.pending() == 1
+        # Qt deleted the canvas items with the close; their Python side (the node and
+        # connector item dicts) and the document itself go to release_later, which gives the
+        # memory back slice by slice on later turns.
+        qt_alive = [name for name in ("node item", "edge item") if shiboken6.isValid(refs[name]())]
+        assert release.pending() == 3  # the connector items, the node items, the document
         slices = 0
         while release.release_step():
             slices += 1
@@ -46,7 +48,7 @@ def test_close_frees_document_and_items_without_a_gc_pass(window, answers, templ
     finally:
         gc.enable()
     assert qt_alive == []
-    assert slices >= 1
+    assert slices >= 2
     assert alive == []
 
 
@@ -62,10 +64,32 @@ def test_a_closed_document_is_released_in_slices_on_later_turns(window, answers,
         pass
     window.actions["close"].trigger()
     assert window.workspace is None
-    assert release.pending() == 1 and len(held.nodes) == 300  # nothing freed during the close
+    # Nothing of the document is freed during the close (its items' dicts are pending too).
+    assert release.pending() == 3 and len(held.nodes) == 300
     qtbot.waitUntil(lambda: release.pending() == 0, timeout=5000)
     assert held.nodes == [] and held.edges == [] and held.audit == []
     # The window goes on as usual: a document opens again after the release.
     window.files.open_path(tmp_path / "big.sop")
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=5000)
     assert len(window.controller.document.nodes) == 300
+
+
+def test_release_waits_while_a_mouse_button_is_held(window, qtbot):
+    """A drag started right after an open gets every event-loop turn: slices wait for the
+    button to come up."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    while release.release_step():  # what earlier tests left to release
+        pass
+    held = {i: object() for i in range(release.ITEM_SLICE * 2)}
+    vp = window.view.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, QPoint(5, 5))
+    try:
+        release.release_later(held)
+        qtbot.wait(release.START_DELAY_MS + 3 * release.BUSY_RETRY_MS)
+        assert release.pending() == 1 and len(held) == release.ITEM_SLICE * 2
+    finally:
+        QTest.mouseRelease(vp, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, QPoint(5, 5))
+    qtbot.waitUntil(lambda: release.pending() == 0, timeout=5000)
+    assert held == {}
