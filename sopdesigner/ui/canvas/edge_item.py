@@ -96,9 +96,11 @@ class EdgeItem(QGraphicsItem):
         self.target = target
         self._theme = theme
         self._points: list[Pt] = []
-        # Built from the points on first paint (line, arrowhead) and first hit test (shape):
-        # opening a document only routes each connector and sizes its bounds.
-        self._drawn: tuple[QPolygonF, QPolygonF] | None = None
+        # Built from the points on first paint (line; the arrowhead only at a zoom that shows
+        # it) and first hit test (shape): opening a document only routes each connector and
+        # sizes its bounds.
+        self._line: QPolygonF | None = None
+        self._arrow: QPolygonF | None = None
         self._shape: QPainterPath | None = None
         # _bounds, _label_rect and _label_text are set by adjust() below.
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -151,7 +153,7 @@ class EdgeItem(QGraphicsItem):
         much (the end of a dragged selection; ``carried_edges``)."""
         self.prepareGeometryChange()
         self._points = [(x + dx, y + dy) for x, y in self._points]
-        self._drawn = None
+        self._line = self._arrow = None
         self._shape = None
         self._bounds = self._bounds.translated(dx, dy)
         if self._label_text:
@@ -170,7 +172,7 @@ class EdgeItem(QGraphicsItem):
             ]
         self.prepareGeometryChange()
         self._points = pts
-        self._drawn = None
+        self._line = self._arrow = None
         # The wide hit shape is built on first use (hit tests, rubber band), not on every move.
         self._shape = None
         x0, y0 = x1, y1 = pts[0]
@@ -191,12 +193,18 @@ class EdgeItem(QGraphicsItem):
             self._label_rect, self._label_text = _NO_RECT, ""
         self._bounds = bounds
 
-    def _drawing(self) -> tuple[QPolygonF, QPolygonF]:
-        """(polyline, arrowhead) of the current route."""
-        if self._drawn is None:
+    def _polyline(self) -> QPolygonF:
+        """The current route as a polyline."""
+        if self._line is None:
+            self._line = QPolygonF([QPointF(x, y) for x, y in self._points])
+        return self._line
+
+    def _arrowhead(self) -> QPolygonF:
+        """The arrowhead at the target end of the current route."""
+        if self._arrow is None:
             pts = self._points
-            self._drawn = (QPolygonF([QPointF(x, y) for x, y in pts]), arrow_head(pts[-1], pts[-2]))
-        return self._drawn
+            self._arrow = arrow_head(pts[-1], pts[-2])
+        return self._arrow
 
     def _label_anchor(self) -> QPointF:
         pts = self._points
@@ -216,13 +224,12 @@ class EdgeItem(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         if self._shape is None:
-            line, arrow = self._drawing()
             path = QPainterPath()
-            path.addPolygon(line)  # an open polyline: the stroker outlines it, never closes it
+            path.addPolygon(self._polyline())  # an open polyline: the stroker outlines it, never closes it
             stroker = QPainterPathStroker()
             stroker.setWidth(HIT_WIDTH)
             shape = stroker.createStroke(path)
-            shape.addPolygon(arrow)
+            shape.addPolygon(self._arrowhead())
             if not self._label_rect.isNull():
                 shape.addRect(self._label_rect)
             self._shape = shape
@@ -243,7 +250,7 @@ class EdgeItem(QGraphicsItem):
     ) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         selected = self.isSelected()
-        line, arrow = self._drawing()
+        line = self._polyline()
         if selected:
             painter.setPen(self._selected_pen)
             painter.drawPolyline(line)
@@ -253,7 +260,7 @@ class EdgeItem(QGraphicsItem):
             return  # arrowheads would be under a pixel: the overview draws lines only
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._brush)
-        painter.drawPolygon(arrow)
+        painter.drawPolygon(self._arrowhead())
         if self._label_text and lod >= 0.5:
             t = self._theme
             painter.setBrush(t.color("edge_label_fill"))
