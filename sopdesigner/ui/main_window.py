@@ -227,7 +227,8 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
         self._forced_modified = modified
         if workspace is None:
             self.controller = None
-            self.scene.set_controller(self._placeholder)
+            # The start page hides the canvas (below): its items may leave in later slices.
+            self.scene.set_controller(self._placeholder, hidden=not self._opening)
             if self._opening:
                 self._hide_docks()  # as the start page does: they come back with the document
             else:

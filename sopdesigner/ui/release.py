@@ -40,10 +40,13 @@ BUSY_RETRY_MS = 100
 _pending: list[tuple[Any, Callable[[Any], None] | None]] = []
 
 
-def release_later(target: Document | dict[Any, Any], unlink: Callable[[Any], None] | None = None) -> None:
+def release_later(
+    target: Document | dict[Any, Any] | Callable[[], bool], unlink: Callable[[Any], None] | None = None
+) -> None:
     """Free ``target`` slice by slice on later event-loop turns (see the module doc): a closed
-    document's lists, or a dict whose values are canvas items Qt has already deleted. ``unlink``
-    is called on each value as it is dropped (to break the item's reference cycles, so reference
+    document's lists, a dict whose values are canvas items Qt has already deleted, or a step
+    function that frees one slice and returns True while more is left. ``unlink`` is called on
+    each dict value as it is dropped (to break the item's reference cycles, so reference
     counting frees it without a full GC pass)."""
     _pending.append((target, unlink))
     if len(_pending) == 1:
@@ -60,7 +63,10 @@ def release_step() -> bool:
     if not _pending:
         return False
     target, unlink = _pending[0]
-    if isinstance(target, dict):
+    if callable(target):
+        if target():
+            return True
+    elif isinstance(target, dict):
         for _ in range(min(ITEM_SLICE, len(target))):
             _key, value = target.popitem()
             if unlink is not None:

@@ -32,6 +32,7 @@ from sopdesigner.ui.canvas.interactions import (
 from sopdesigner.ui.canvas.lane_item import LaneItem, LaneSnapshot
 from sopdesigner.ui.canvas.legend_item import LEGEND_GAP, LEGEND_WIDTH, LegendItem
 from sopdesigner.ui.canvas.node_item import NodeItem
+from sopdesigner.ui.canvas.retired_items import RetiredItems
 from sopdesigner.ui.canvas.scene_input import SceneInput, draw_grid
 from sopdesigner.ui.canvas.snapshot import edge_snapshot, node_snapshot
 from sopdesigner.ui.canvas.style import Z_EDGE, Z_SELECTED_EDGE, Theme
@@ -65,6 +66,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         self._edges: dict[str, EdgeItem] = {}
         self._lanes: dict[str, LaneItem] = {}
         self._header: HeaderItem | None = None
+        self._retired = RetiredItems(self)
         self._legend: LegendItem | None = None
         self._interaction: Interaction | None = None
         self._editor: InlineTitleEditor | None = None
@@ -82,30 +84,35 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         assert self.controller is not None
         return self.controller.document
 
-    def set_controller(self, controller: DocumentController) -> None:
-        """Show another document: drop every item and rebuild from the new controller's model."""
+    def set_controller(self, controller: DocumentController, *, hidden: bool = False) -> None:
+        """Show another document: drop every item and rebuild from the new controller's model.
+        ``hidden``: the view is hidden from now on (the start page shows), so the old items may
+        leave the scene in slices on later turns (``RetiredItems``)."""
         self.cancel_interaction()
         self._close_editor()
         if self.controller is not None:
             self.controller.changes_applied.disconnect(self.apply_changes)
         self.controller = controller
         controller.changes_applied.connect(self.apply_changes)
-        self.rebuild()
+        self.rebuild(retire=hidden)
 
-    def rebuild(self) -> None:
+    def rebuild(self, *, retire: bool = False) -> None:
         # Not blockSignals(): the BSP index learns the scene rect through sceneRectChanged, and
         # without it every edge became a candidate for every hit test and paint (10× slower drags).
         self._quiet = True
         try:
-            self.clear()
-            # Qt deleted the items in one pass; their Python side (snapshots, layouts, routes:
-            # a few ms per thousand nodes) is freed in slices after the new state is painted.
-            # Node and edge items point at each other: each node's list is emptied as it goes,
-            # so reference counting frees them, not a full GC pass (~18 objects a node).
-            if self._edges:
-                release_later(self._edges)
-            if self._nodes:
-                release_later(self._nodes, _unlink_node)
+            if retire:
+                self._retire_items()
+            else:
+                self.clear()
+                # Qt deleted the items in one pass; their Python side (snapshots, layouts,
+                # routes: a few ms per thousand nodes) is freed in slices after the new state
+                # is painted. Node and edge items point at each other: each node's list is
+                # emptied as it goes, so reference counting frees them, not a full GC pass.
+                if self._edges:
+                    release_later(self._edges)
+                if self._nodes:
+                    release_later(self._nodes, _unlink_node)
             self._nodes, self._edges = {}, {}
             self._lanes.clear()
             doc = self.document
@@ -120,16 +127,29 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
                 self._add_node_item(node_snapshot(doc, node, names, lane_roles))
             for edge in doc.edges:
                 self._add_edge_item(edge.id, edge)
-            self._rect_fresh = True  # a new document may be smaller: the rect may shrink once
+            # A new document may be smaller: the rect may shrink once. Not while retired items
+            # are still indexed: a new rect or tree depth would re-index every one of them.
+            self._rect_fresh = not retire
             self._sync_lanes()
-            # Qt sizes the BSP tree once, for the first (placeholder) document, and keeps it:
-            # at 5,000 nodes a 100 % repaint then tested thousands of items (7.5 → 1.2 ms).
-            self.setBspTreeDepth(max(5, min(18, (len(self._nodes) + len(self._edges)).bit_length())))
+            if not retire:
+                # Qt sizes the BSP tree once, for the first (placeholder) document, and keeps
+                # it: at 5,000 nodes a 100 % repaint then tested thousands of items (7.5 → 1.2 ms).
+                self.setBspTreeDepth(max(5, min(18, (len(self._nodes) + len(self._edges)).bit_length())))
         finally:
             self._quiet = False
         # Every item is new, so nothing is selected: no need to ask 20,000 items.
         self._raised_edges = set()
         self.selection_changed_ids.emit([], [])
+
+    def _retire_items(self) -> None:
+        """Leave the node and connector items in the scene for ``RetiredItems`` to remove
+        later; the few others (header, legend, lanes) go now."""
+        if self.selectedItems():
+            self.clearSelection()
+        for item in (self._header, self._legend, *self._lanes.values()):
+            if item is not None:
+                self.removeItem(item)
+        self._retired.retire([*self._edges.values(), *self._nodes.values()])
 
     def apply_changes(self, changes: list[Change]) -> None:
         """Reflect model changes (the only way the model reaches the items)."""
