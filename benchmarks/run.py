@@ -47,7 +47,7 @@ TARGETS: dict[str, tuple[str, float | None, tuple[float, float, float], str]] = 
     "T3": ("open in the running window → first frame", 1.5, (140, 600, 1200), "ms"),
     "T4": ("rebuild the scene from the model", 1.5, (36, 190, 390), "ms"),
     "T5": ("close the document (File → Close)", 2.0, (15, 60, 175), "ms"),
-    "T5 release slice": ("longest slice of freeing the closed document (later turns)", None, (16, 16, 16), "ms"),
+    "T5 release slice": ("longest slice of freeing the closed document and its items (later turns)", None, (16, 16, 16), "ms"),
     "T6": ("full repaint at fit", 1.5, (13, 50, 95), "ms"),
     "T7": ("zoom step at fit", 1.5, (13, 50, 93), "ms"),
     "T8 repaint": ("repaint at 100 %", 2.0, (8, 8, 8), "ms"),

@@ -261,11 +261,11 @@ def _product_late(window: Any, path: Path) -> dict[str, float]:
 
     out["T11"] = _product_drag_all(window)
 
-    # T5: File → Close until the window is back to its empty state, its canvas items and the
-    # closed controller deleted (deleteLater) and collected; reopened between rounds. The
-    # closed document and its items' Python side are handed to ui.release, which frees them
-    # slice by slice from a later event-loop turn: "T5 release slice" is the longest of those
-    # slices (a stall the user could notice if it were over a frame).
+    # T5: File → Close until the window is back to its empty state (the start page painted),
+    # the closed controller deleted (deleteLater) and collected; reopened between rounds. The
+    # closed document and its canvas items (hidden with the canvas) are handed to ui.release,
+    # which removes and frees them slice by slice from a later event-loop turn: "T5 release
+    # slice" is the longest of those slices (a stall the user could notice if over a frame).
     # The close thaws the heap (install_workspace: gc.unfreeze), so this collection walks all
     # of it, not only what the close left: that is the pass the product's close leads to.
     closes = []
