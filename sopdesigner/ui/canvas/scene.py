@@ -115,6 +115,9 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
                     release_later(self._nodes, _unlink_node)
             self._nodes, self._edges = {}, {}
             self._lanes.clear()
+            # The whole scene repaints anyway: marked so up front, Qt skips working out a
+            # dirty region (a boundingRect() call into Python) for each item added below.
+            self.update()
             doc = self.document
             self._header = HeaderItem(HeaderSnapshot.of(doc), self.theme)
             self.addItem(self._header)
