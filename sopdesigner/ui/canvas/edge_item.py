@@ -31,6 +31,8 @@ HIT_WIDTH = 10.0
 _MARGIN = max(HIT_WIDTH / 2, ARROW) + HANDLE_HIT  # bounds around the route: hit area, arrow, handles
 #: Below this zoom edges are drawn without arrowheads (an 11-unit arrow is under 3 px there).
 LOD_ARROW = 0.25
+#: Looked up once: reading a Qt enum member goes through Python's enum machinery per item.
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 
 
 def clip_to_outline(inside: Pt, outside: Pt, outline: QPainterPath, origin: Pt) -> Pt:
@@ -103,7 +105,7 @@ class EdgeItem(QGraphicsItem):
         self._arrow: QPolygonF | None = None
         self._shape: QPainterPath | None = None
         # _bounds, _label_rect and _label_text are set by adjust() below.
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlags(_SELECTABLE)
         self.setZValue(Z_EDGE)
         self._build_pens()
         source.edges.append(self)

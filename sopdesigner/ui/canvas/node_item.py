@@ -35,6 +35,8 @@ PORT_RADIUS = 5.0
 PORT_HIT = 9.0
 SIDES = ("top", "right", "bottom", "left")
 _MARGIN = PORT_RADIUS + 4.0  # room outside the outline for ports and the selection ring
+#: Looked up once: reading a Qt enum member goes through Python's enum machinery per item.
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ class NodeItem(QGraphicsItem):
         self.edges: list[EdgeItem] = []
         # No ItemSendsGeometryChanges and no Python itemChange: every move of a node goes
         # through move_to(), which re-routes its edges; this keeps building 1,000 items cheap.
-        self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlags(_SELECTABLE)
         self.setAcceptHoverEvents(True)
         self.setZValue(Z_NODE)
         self._build_geometry()
