@@ -1,6 +1,7 @@
 """File flows of the editor window on top of ``storage.workspace.Workspace``: new, open
 (``.sop`` documents and ``.zip`` audit packages), save, save as, revert, close with the
 unsaved-changes prompt, recent files, autosave after editing stops, and crash recovery.
+The storage layer is imported on the first file operation: the empty window has none.
 
 A ``.sop`` larger than ``BACKGROUND_OPEN_BYTES`` is read on a worker thread (``OpenWorker``)
 behind a busy, window-modal progress dialog, so the window keeps painting; it is installed on
@@ -32,13 +33,14 @@ from PySide6.QtWidgets import (
 
 from sopdesigner.editing.session import default_actor
 from sopdesigner.errors import SopError
+from sopdesigner.storage.paths import autosave_dir
 from sopdesigner.storage.settings import load_settings, save_settings
-from sopdesigner.storage.workspace import RecoveryInfo, Workspace
-from sopdesigner.ui.open_worker import OpenWorker
 from sopdesigner.ui.release import release_later
 
 if TYPE_CHECKING:
+    from sopdesigner.storage.workspace import RecoveryInfo, Workspace
     from sopdesigner.ui.main_window import MainWindow
+    from sopdesigner.ui.open_worker import OpenWorker
 
 _log = logging.getLogger(__name__)
 
@@ -115,6 +117,8 @@ class FileFlows(QObject):
     def new_from_document(self, document) -> bool:
         if not self.close_document():
             return False
+        from sopdesigner.storage.workspace import Workspace
+
         self.window.install_workspace(Workspace.new(document), modified=True)
         return True
 
@@ -167,6 +171,8 @@ class FileFlows(QObject):
             if imported:
                 ws = self._import_package(p)
             else:
+                from sopdesigner.storage.workspace import Workspace
+
                 ws = Workspace.open(p)
         except (SopError, OSError) as err:
             self.show_error("Cannot open", err)
@@ -197,6 +203,8 @@ class FileFlows(QObject):
         if self.open_worker is not None:
             self.window.show_status("Another document is still being opened.")
             return False
+        from sopdesigner.ui.open_worker import OpenWorker
+
         worker = OpenWorker(p)
         progress = QProgressDialog(f"Opening {p.name}…", "Cancel", 0, 0, self.window)
         progress.setObjectName("open_progress")
@@ -268,6 +276,7 @@ class FileFlows(QObject):
         evidence staged in the work file so the first save stores it; the import is recorded
         in the audit trail, as the CLI's ``import`` does."""
         from sopdesigner.export.importing import importing
+        from sopdesigner.storage.workspace import Workspace
 
         actor = self.window.settings.user_name.strip() or default_actor()
         with importing(path, actor) as result:
@@ -349,6 +358,8 @@ class FileFlows(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
+            from sopdesigner.storage.workspace import Workspace
+
             fresh = Workspace.open(w.workspace.path)
         except (SopError, OSError) as err:
             self.show_error("Cannot revert", err)
@@ -410,6 +421,12 @@ class FileFlows(QObject):
 
     def offer_recovery(self) -> bool:
         """If a crashed session left autosaves, ask to restore them. True if one was restored."""
+        # An empty autosave folder (every clean start) has nothing to offer: the storage layer
+        # (SQLite, blobs, ~1.3 MiB of the empty window) then waits for the first file (T18).
+        if not any(autosave_dir().iterdir()):
+            return False
+        from sopdesigner.storage.workspace import Workspace
+
         found = Workspace.recoverable()
         if not found:
             return False
@@ -468,6 +485,8 @@ class RecoveryDialog(QDialog):
         self.accept()
 
     def discard(self) -> None:
+        from sopdesigner.storage.workspace import Workspace
+
         for info in self.found:
             Workspace.discard_recovery(info)
         self.reject()

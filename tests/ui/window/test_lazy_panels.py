@@ -115,5 +115,9 @@ def test_empty_window_does_not_import_or_build_what_it_does_not_show(window_fact
         "sopdesigner.ui.records.audit_panel",
         "sopdesigner.ui.records.review_panel",
         "sopdesigner.ui.records.signoff_dialog",
+        # No file is read or written: the storage layer and the open worker wait for one.
+        "sopdesigner.storage.workspace",
+        "sopdesigner.storage.document_file",
+        "sopdesigner.ui.open_worker",
     ):
         assert module not in loaded, module
