@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from sopdesigner import APP_NAME
-from sopdesigner.model.document import Document
+from sopdesigner.model.document import Document, Identity, Policy, Request
 from sopdesigner.ops.base import Change
 from sopdesigner.storage.settings import Settings, load_settings, save_settings
 from sopdesigner.ui.actions import MENU_NAMES, build_actions
@@ -52,8 +52,15 @@ VALIDATION_DELAY_MS = 300
 
 def _placeholder_document() -> Document:
     # Constructed, not validated: a fixed empty document, and validating it would build the
-    # model's validators at start-up (model/document.py defers them to first use).
-    return Document.model_construct(id="no-document", title="")
+    # model's validators at start-up (model/document.py defers them to first use). Its parts
+    # too: their default factories would validate (and build) Identity, Request and Policy.
+    return Document.model_construct(
+        id="no-document",
+        title="",
+        identity=Identity.model_construct(),
+        request=Request.model_construct(),
+        policy=Policy.model_construct(),
+    )
 
 
 class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
