@@ -1,11 +1,12 @@
 """The application palette for the light, dark and "system" themes (Fusion style everywhere,
-so both palettes look the same on every platform and in offscreen tests)."""
+so both palettes look the same on every platform and in offscreen tests). Dark palettes also
+get ``CheckFrameStyle`` (``check_frame_style.py``), imported when first needed."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 THEMES = ("light", "dark", "system")
 
@@ -65,36 +66,16 @@ def _light_palette() -> QPalette:
     return p
 
 
-class _Style(QProxyStyle):
-    """Fusion, plus a visible frame around check boxes on dark palettes: Fusion outlines them
-    with the window colour darkened, which vanishes against a dark base."""
-
-    _CHECKS = (
-        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
-    )
-
-    def drawPrimitive(
-        self, element, option: QStyleOption, painter: QPainter, widget: QWidget | None = None
-    ) -> None:
-        super().drawPrimitive(element, option, painter, widget)
-        if element in self._CHECKS and option.palette.color(QPalette.ColorRole.Base).lightness() < 100:
-            painter.save()
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            painter.setPen(QColor(150, 150, 155))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            r = option.rect
-            side = min(r.width(), r.height(), 14)
-            x = r.x() + (r.width() - side) // 2
-            y = r.y() + (r.height() - side) // 2
-            painter.drawRect(x, y, side - 1, side - 1)
-            painter.restore()
-
-
 def apply_theme(app: QApplication, name: str) -> str:
     """Set the Fusion style and the palette for ``name``; returns the effective "light"/"dark"."""
     effective = effective_theme(name)
-    if not isinstance(app.style(), _Style):
-        app.setStyle(_Style("Fusion"))
+    if effective == "dark":
+        from sopdesigner.ui.check_frame_style import CheckFrameStyle
+
+        if not isinstance(app.style(), CheckFrameStyle):
+            app.setStyle(CheckFrameStyle("Fusion"))
+    elif app.style().name().lower() != "fusion":
+        # Plain Fusion for light palettes, on which CheckFrameStyle draws nothing more.
+        app.setStyle("Fusion")
     app.setPalette(_dark_palette() if effective == "dark" else _light_palette())
     return effective

@@ -13,6 +13,7 @@ and the slices only drop the dead wrappers.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import shiboken6
@@ -26,7 +27,9 @@ class RetiredItems:
     """The items a scene has retired and not yet removed; one per scene."""
 
     def __init__(self, scene: QGraphicsScene) -> None:
-        self._scene = scene
+        # Weak: the scene owns this; a strong reference back would be a cycle, and the scene
+        # would then be destroyed at some later GC pass instead of when its owner lets go.
+        self._scene = weakref.ref(scene)
         self._items: list[QGraphicsItem] = []
 
     def __len__(self) -> int:
@@ -44,7 +47,9 @@ class RetiredItems:
     def _step(self) -> bool:
         """Remove and free one slice; True while some are left."""
         items = self._items
-        scene = self._scene if shiboken6.isValid(self._scene) else None
+        scene = self._scene()
+        if scene is not None and not shiboken6.isValid(scene):
+            scene = None
         for _ in range(min(release.ITEM_SLICE, len(items))):
             item = items.pop()
             # A clear() since (another document shown, the window closed) deleted it already.

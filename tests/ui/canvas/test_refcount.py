@@ -23,3 +23,22 @@ def test_setpos_on_a_node_item_keeps_none_refcount(qapp, doc):
     # A leaking binding loses one reference per call (-5,000 or more); allow small noise either way.
     assert after >= before - 50
     assert scene.node_item("validate").edges[0].end_points()[0] is not None
+
+
+def test_a_scene_nobody_holds_is_freed_by_reference_counting(qapp, doc):
+    """A scene must not sit in a reference cycle (say, with a helper that points back at it):
+    it would then be destroyed at some later GC pass, in the middle of other work, with its
+    signal connections still live."""
+    import gc
+    import weakref
+
+    scene = DiagramScene(DocumentController(doc, actor="t"), LIGHT)
+    ref = weakref.ref(scene)
+    gc.collect()
+    gc.disable()  # only reference counting may free it
+    try:
+        del scene
+        alive = ref() is not None
+    finally:
+        gc.enable()
+    assert not alive

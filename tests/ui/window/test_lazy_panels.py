@@ -121,5 +121,7 @@ def test_empty_window_does_not_import_or_build_what_it_does_not_show(window_fact
         "sopdesigner.storage.workspace",
         "sopdesigner.storage.document_file",
         "sopdesigner.ui.open_worker",
+        # The dark theme's check-box style.
+        "sopdesigner.ui.check_frame_style",
     ):
         assert module not in loaded, module

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QCheckBox
 
 from sopdesigner.ops.nodes import SetNodeFields
 from sopdesigner.storage.document_file import DocumentFile
@@ -60,6 +60,28 @@ def test_theme_switch_changes_palette_and_is_saved(window):
     window.actions["theme_light"].trigger()
     assert QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness() > 200
     assert window.actions["theme_light"].isChecked() and not window.actions["theme_dark"].isChecked()
+
+
+def _frame_pixels(box: QCheckBox) -> int:
+    image = box.grab().toImage()
+    frame = QColor(150, 150, 155)
+    return sum(image.pixelColor(x, y) == frame for x in range(image.width()) for y in range(image.height()))
+
+
+def test_dark_theme_frames_check_boxes_and_light_is_plain_fusion(window, qtbot):
+    from sopdesigner.ui.check_frame_style import CheckFrameStyle
+
+    app = QApplication.instance()
+    window.actions["theme_dark"].trigger()
+    assert isinstance(app.style(), CheckFrameStyle)
+    dark_box = QCheckBox("Done")
+    qtbot.addWidget(dark_box)
+    assert _frame_pixels(dark_box) > 20  # the square outline Fusion lacks on a dark base
+    window.actions["theme_light"].trigger()
+    assert not isinstance(app.style(), CheckFrameStyle) and app.style().name() == "fusion"
+    light_box = QCheckBox("Done")
+    qtbot.addWidget(light_box)
+    assert _frame_pixels(light_box) == 0
 
 
 def test_run_with_a_path_opens_it(qtbot, answers, template_doc, tmp_path):
