@@ -4,6 +4,7 @@ picture of its diagram), recent files (missing ones greyed with a note), "Openâ€
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import tempfile
@@ -104,7 +105,10 @@ def template_preview(info: Any) -> QPixmap:
     return pix
 
 
+@functools.cache
 def _placeholder() -> QPixmap:
+    """The grey picture of a template whose preview is not loaded yet. One for all: the items
+    share its pixels (a picture each was 0.7 MiB of the empty window, PERFORMANCE.md T18)."""
     pix = QPixmap(PREVIEW_SIZE)
     pix.fill(QColor(235, 235, 235))
     return pix
