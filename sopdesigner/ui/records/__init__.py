@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel
 
-from sopdesigner.ops.records import StartReviewRound
 from sopdesigner.storage.settings import load_settings
 from sopdesigner.ui.records.context import RecordsContext
 from sopdesigner.ui.records.progress import ProgressTally
@@ -166,6 +165,8 @@ class Records(QObject):
         if not ids:
             self.window.show_status("No node needs sign-offs, so there is no review round to start.")
             return False
+        from sopdesigner.ops.records import StartReviewRound  # not needed by the empty window
+
         return ctrl.execute(StartReviewRound(ids))
 
     # -- window events --
