@@ -25,7 +25,7 @@ from sopdesigner import __version__
 from sopdesigner.errors import DamagedDocumentError, DocumentFileError, SopError
 from sopdesigner.model.clock import utc_now
 from sopdesigner.model.document import Document
-from sopdesigner.storage import json_rows
+from sopdesigner.storage import chunked_validate, json_rows
 from sopdesigner.storage.atomic import commit_file, temp_path_beside
 from sopdesigner.storage.blobs import (
     BlobSource,
@@ -236,11 +236,11 @@ class DocumentFile:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            data = json_rows.loads(row[0])
+            data = json_rows.loads_in_pieces(row[0])
             if not isinstance(data, dict):
                 raise ValueError("the document record is not an object")
             data["audit"] = json_rows.decode_all(events)
-            doc = Document.model_validate(data)
+            doc = chunked_validate.validate_document(data)
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(x) for x in first["loc"])

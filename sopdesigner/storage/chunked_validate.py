@@ -1,0 +1,109 @@
+"""Validating a loaded document in slices, so that reading one on a worker thread lets the
+window's event loop run (issue 7).
+
+pydantic-core holds the GIL for the whole of one ``model_validate`` call: at 10,000 nodes
+(~100,000 audit events) that is ~0.4 s in which the GUI thread cannot run a single event.
+Here the document is validated with its long lists emptied, then each list in slices through
+an adapter of the same list type, and the validated lists are put in place. The interpreter
+can hand the GIL to another thread between slices. Slices are sized by time, not count: items
+range from a 100-byte edge to a node with thousands of sign-offs.
+
+The result equals what one ``model_validate`` builds: ``Document`` has no model or field
+validators (which could need a whole list; should it gain one, nothing is sliced), the items go
+through the same schema, a list is only sliced within its ``max_length``, and the same fields
+count as set. Any failure, and any
+list over its limit or not a list at all, is validated again in one call instead, so a damaged
+file's error (the first one, its location with the absolute index) is exactly one
+``model_validate``'s; only a damaged file pays the stall.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from annotated_types import MaxLen
+from pydantic import TypeAdapter, ValidationError
+
+from sopdesigner.model.document import Document
+
+#: The lists long enough to stall: thousands of nodes and edges, ten audit events per node.
+SLICED = ("nodes", "edges", "audit")
+#: The GIL is held this long per slice at most (about; the first slice finds the item cost).
+SLICE_SECONDS = 0.004
+FIRST_SLICE = 32
+
+
+@cache
+def _adapter(name: str) -> TypeAdapter[list[Any]]:
+    annotation: Any = Document.model_fields[name].annotation  # list[Node], list[Edge], ...
+    return TypeAdapter(annotation)
+
+
+@cache
+def _max_length(name: str) -> int | None:
+    caps = [m.max_length for m in Document.model_fields[name].metadata if isinstance(m, MaxLen)]
+    return min(caps) if caps else None
+
+
+@cache
+def _validators_see_whole_lists() -> bool:
+    """Whether ``Document`` has validators of its own: one could check a whole list (say,
+    that edges join existing nodes) and would be handed an empty one here."""
+    found = Document.__pydantic_decorators__
+    return bool(found.model_validators or found.field_validators or found.validators or found.root_validators)
+
+
+def _sliceable(name: str, value: object) -> bool:
+    cap = _max_length(name)
+    return isinstance(value, list) and (cap is None or len(value) <= cap)
+
+
+def validate_document(data: dict[str, Any]) -> Document:
+    """``Document.model_validate(data)``, its long lists validated a slice at a time.
+
+    Once the document is built, those lists in ``data`` are emptied a slice at a time too:
+    freeing 100,000 parsed audit events in one go would be a 100 ms hold of its own."""
+    lists = {name: data[name] for name in SLICED if name in data and _sliceable(name, data[name])}
+    if not lists or _validators_see_whole_lists():
+        return Document.model_validate(data)
+    try:
+        document = Document.model_validate({**data, **{name: [] for name in lists}})
+        for name, items in lists.items():
+            setattr(document, name, _validate_in_slices(_adapter(name), items))
+    except ValidationError:
+        # The error one call reports: which of several comes first is pydantic's order.
+        return Document.model_validate(data)
+    for items in lists.values():
+        _release(items)
+    return document
+
+
+def _validate_in_slices(adapter: TypeAdapter[list[Any]], items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    _in_slices(len(items), lambda start, stop: out.extend(adapter.validate_python(items[start:stop])))
+    return out
+
+
+def _release(items: list[Any]) -> None:
+    def drop(start: int, stop: int) -> None:
+        del items[: stop - start]  # from the front: what is left still starts at index 0
+
+    _in_slices(len(items), drop)
+
+
+def _in_slices(total: int, step: Callable[[int, int], object]) -> None:
+    """``step(start, stop)`` over ``range(total)`` a slice at a time, each taking about
+    ``SLICE_SECONDS``, with the GIL offered to other threads between slices."""
+    start, size = 0, FIRST_SLICE
+    while start < total:
+        stop = min(start + size, total)
+        began = time.perf_counter()
+        step(start, stop)
+        spent = time.perf_counter() - began
+        start = stop
+        # At most fourfold growth a slice: a run of costlier items is met by a short slice.
+        size = max(1, min(size * 4, int(size * SLICE_SECONDS / spent) if spent > 0 else size * 4))
+        time.sleep(0)  # releases the GIL: a thread waiting for it may take it now
