@@ -185,6 +185,20 @@ class StartPage(QWidget):
         self.setTabOrder(self.open_button, self.templates)
         self.setTabOrder(self.templates, self.recent)
         self._templates_loaded = False
+        self._painted = False
+        self._pending_previews: list[tuple[QListWidgetItem, Any]] = []
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            # The template pictures are read (or rendered) only once the page is on screen:
+            # the window's first frame does not wait for them (PERFORMANCE.md T1).
+            self._painted = True
+            self._start_previews()
+
+    def _start_previews(self) -> None:
+        if self._pending_previews and self._painted:
+            QTimer.singleShot(0, self._next_preview)
 
     def set_theme(self, effective: str) -> None:
         self._theme = effective
@@ -212,7 +226,7 @@ class StartPage(QWidget):
     def _load_templates(self) -> None:
         self._templates_loaded = True
         self.templates.clear()
-        self._pending_previews: list[tuple[QListWidgetItem, Any]] = []
+        self._pending_previews = []
         for info in _templates():
             icon = QIcon(_preview_cache.get(info.id) or _placeholder())
             item = QListWidgetItem(icon, info.title)
@@ -222,10 +236,9 @@ class StartPage(QWidget):
             self.templates.addItem(item)
             if info.id not in _preview_cache:
                 self._pending_previews.append((item, info))
-        # Pictures come one per event-loop turn after the page is shown, so start-up never
-        # waits for a template to be rendered.
-        if self._pending_previews:
-            QTimer.singleShot(0, self._next_preview)
+        # Pictures come one per event-loop turn after the page is first painted, so start-up
+        # never waits for a template to be read or rendered.
+        self._start_previews()
 
     def _next_preview(self) -> None:
         if not self._pending_previews:
@@ -236,7 +249,7 @@ class StartPage(QWidget):
             QTimer.singleShot(0, self._next_preview)
 
     def previews_pending(self) -> int:
-        return len(getattr(self, "_pending_previews", []))
+        return len(self._pending_previews)
 
     def _template_chosen(self, item: QListWidgetItem) -> None:
         template_id = item.data(Qt.ItemDataRole.UserRole)

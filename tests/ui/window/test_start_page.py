@@ -29,7 +29,9 @@ def test_previews_render_after_show_and_come_from_disk_next_time(qtbot, monkeypa
     page.refresh()
     count = len(list_templates())
     assert page.templates.count() == count
-    assert page.previews_pending() == count  # nothing rendered yet: start-up does not wait
+    qtbot.wait(50)
+    assert page.previews_pending() == count  # not shown yet: nothing is read or rendered
+    page.show()
     qtbot.waitUntil(lambda: page.previews_pending() == 0, timeout=30_000)
     assert not any(_is_blank(page.templates.item(i).icon()) for i in range(count))
     assert len(list((data_dir() / "previews").glob("*.png"))) == count
@@ -41,6 +43,7 @@ def test_previews_render_after_show_and_come_from_disk_next_time(qtbot, monkeypa
     second = StartPage()
     qtbot.addWidget(second)
     second.refresh()
+    second.show()
     qtbot.waitUntil(lambda: second.previews_pending() == 0, timeout=30_000)
     assert rendered == []
     assert not _is_blank(second.templates.item(0).icon())
