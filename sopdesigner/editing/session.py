@@ -8,7 +8,6 @@ events (marked ``"undo": true``) — the trail only ever grows.
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ Phase = Literal["do", "undo", "redo"]
 
 def default_actor() -> str:
     """The OS login name, used when no user name is set in the settings."""
+    import getpass  # here: the editor imports this module at start-up and asks later, if ever
+
     try:
         return getpass.getuser() or "unknown"
     except (KeyError, OSError):
