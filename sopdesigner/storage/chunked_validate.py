@@ -4,17 +4,18 @@ window's event loop run (issue 7).
 pydantic-core holds the GIL for the whole of one ``model_validate`` call: at 10,000 nodes
 (~100,000 audit events) that is ~0.4 s in which the GUI thread cannot run a single event.
 Here the document is validated with its long lists emptied, then each list in slices through
-an adapter of the same list type, and the validated lists are put in place. The interpreter
-can hand the GIL to another thread between slices. Slices are sized by time, not count: items
-range from a 100-byte edge to a node with thousands of sign-offs.
+an adapter of the same list type, and the validated lists are put in place; the parsed lists
+are then freed in slices too. The interpreter can hand the GIL to another thread between
+slices. Slices are sized by time, not count: items range from a 100-byte edge to a node with
+thousands of sign-offs.
 
 The result equals what one ``model_validate`` builds: ``Document`` has no model or field
-validators (which could need a whole list; should it gain one, nothing is sliced), the items go
-through the same schema, a list is only sliced within its ``max_length``, and the same fields
-count as set. Any failure, and any
-list over its limit or not a list at all, is validated again in one call instead, so a damaged
-file's error (the first one, its location with the absolute index) is exactly one
-``model_validate``'s; only a damaged file pays the stall.
+validators (which could need a whole list; should it gain one, nothing is sliced), the items
+go through the same schema, a list is only sliced within its ``max_length``, and the same
+fields count as set. Any failure, and any list over its limit or not a list at all, is
+validated again in one call instead, so a damaged file's error (the first one, its location
+with the absolute index) is exactly one ``model_validate``'s; only a damaged file pays the
+stall.
 """
 
 from __future__ import annotations
