@@ -35,7 +35,7 @@ from sopdesigner.editing.session import default_actor
 from sopdesigner.errors import SopError
 from sopdesigner.storage.paths import autosave_dir
 from sopdesigner.storage.settings import load_settings, save_settings
-from sopdesigner.ui.release import release_later
+from sopdesigner.ui.release import hold_while, release_later
 
 if TYPE_CHECKING:
     from sopdesigner.storage.workspace import RecoveryInfo, Workspace
@@ -83,6 +83,8 @@ class FileFlows(QObject):
         self.autosave_timer.setObjectName("autosave_timer")
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.timeout.connect(self.autosave_now)
+        # A background open needs the interpreter: a closed document's memory can wait.
+        hold_while(self._open_running)
 
     # ---- prompts and errors ---------------------------------------------------------------
     def show_error(self, title: str, err: BaseException) -> None:
@@ -133,6 +135,9 @@ class FileFlows(QObject):
 
     @property
     def open_in_progress(self) -> bool:
+        return self.open_worker is not None
+
+    def _open_running(self) -> bool:
         return self.open_worker is not None
 
     def open_path(self, path: str | Path) -> bool:

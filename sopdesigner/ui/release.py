@@ -10,13 +10,16 @@ side (snapshots, layouts, routes) costs a few milliseconds per thousand nodes to
 turn, trims it a slice at a time (each slice a few milliseconds), so the window shows its new
 state at once and never stalls while the memory is returned. Slices wait while a mouse button
 is held: a drag or a rubber band started right after an open gets every turn to itself (a
-slice between two mouse moves would be a dropped frame there). Only what nothing else uses is
+slice between two mouse moves would be a dropped frame there). They also wait while something
+registered with ``hold_while`` says it is busy (a document being read in the background, which
+needs the interpreter more than a closed document does). Only what nothing else uses is
 handed here (a closed workspace's document; items the scene has dropped), so trimming it is
 invisible.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -34,10 +37,11 @@ EDGE_SLICE = 2_000
 ITEM_SLICE = 300
 #: The first slice waits this long, so the turn that paints the window's new state is not it.
 START_DELAY_MS = 50
-#: While a mouse button is held, look again this much later.
+#: While a mouse button is held (or a registered hold is busy), look again this much later.
 BUSY_RETRY_MS = 100
 
 _pending: list[tuple[Any, Callable[[Any], None] | None]] = []
+_holds: list[weakref.WeakMethod[Callable[[], bool]]] = []
 
 
 def release_later(
@@ -51,6 +55,28 @@ def release_later(
     _pending.append((target, unlink))
     if len(_pending) == 1:
         QTimer.singleShot(START_DELAY_MS, _step)
+
+
+def hold_while(busy: Callable[[], bool]) -> None:
+    """Make slices wait while the bound method ``busy()`` returns True; it is held weakly,
+    so its object may go away without telling."""
+    _holds.append(weakref.WeakMethod(busy))  # type: ignore[arg-type]
+
+
+def _held() -> bool:
+    if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+        return True
+    for ref in list(_holds):
+        busy = ref()
+        if busy is None:
+            _holds.remove(ref)
+            continue
+        try:
+            if busy():
+                return True
+        except RuntimeError:  # its Qt object was deleted
+            _holds.remove(ref)
+    return False
 
 
 def pending() -> int:
@@ -84,7 +110,7 @@ def release_step() -> bool:
 
 
 def _step() -> None:
-    if QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+    if _held():
         QTimer.singleShot(BUSY_RETRY_MS, _step)
     elif release_step():
         QTimer.singleShot(0, _step)

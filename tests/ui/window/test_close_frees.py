@@ -118,3 +118,29 @@ def test_release_waits_while_a_mouse_button_is_held(window, qtbot):
         QTest.mouseRelease(vp, Qt.MouseButton.MiddleButton, Qt.KeyboardModifier.NoModifier, QPoint(5, 5))
     qtbot.waitUntil(lambda: release.pending() == 0, timeout=5000)
     assert held == {}
+
+
+class _Busy:
+    def __init__(self) -> None:
+        self.on = True
+
+    def busy(self) -> bool:
+        return self.on
+
+
+def test_release_waits_while_a_registered_hold_is_busy(qtbot):
+    """A background open registers such a hold: the closed document's memory waits for it."""
+    while release.release_step():  # what earlier tests left to release
+        pass
+    flag = _Busy()
+    release.hold_while(flag.busy)
+    held = {i: object() for i in range(release.ITEM_SLICE + 1)}
+    release.release_later(held)
+    qtbot.wait(release.START_DELAY_MS + 3 * release.BUSY_RETRY_MS)
+    assert release.pending() == 1 and len(held) == release.ITEM_SLICE + 1
+    flag.on = False
+    qtbot.waitUntil(lambda: release.pending() == 0, timeout=5000)
+    assert held == {}
+    del flag  # held weakly: a hold whose object is gone is dropped, not called
+    release.release_later({0: object()})
+    qtbot.waitUntil(lambda: release.pending() == 0, timeout=5000)

@@ -202,3 +202,36 @@ def test_what_a_large_open_builds_after_its_first_frame_is_frozen_too(window, la
     # the deferred work builds is ~18,000 more (measured), left to the collector unless frozen.
     assert gc.get_freeze_count() > 200_000
     assert tracked < 5_000, tracked
+
+
+def test_a_closed_documents_release_waits_for_a_background_open(window, answers, large_sop, qtbot, monkeypatch):
+    """The worker reading a large file needs the interpreter more than a closed document's
+    memory does: ui.release holds its slices until the open is over, then frees it."""
+    import time
+
+    from sopdesigner.ui import release
+
+    while release.release_step():  # what earlier tests left to release
+        pass
+    window.new_from_document(make_document())
+    closed = window.controller.document
+    assert window.files.close_document()
+    assert release.pending() >= 1 and closed.nodes  # handed over, nothing freed yet
+    slices_during_open = []
+    real_step = release.release_step
+
+    def step() -> bool:
+        slices_during_open.append(window.files.open_in_progress)
+        return real_step()
+
+    monkeypatch.setattr(release, "release_step", step)
+    t0 = time.monotonic()
+    with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS):
+        assert window.open_path(large_sop)
+    read_s = time.monotonic() - t0
+    qtbot.waitUntil(lambda: release.pending() == 0, timeout=WAIT_MS)
+    assert closed.nodes == []
+    # The read lasted longer than the release's first delay, so its slices were due during
+    # it: none ran then, all ran after.
+    assert read_s > release.START_DELAY_MS / 1000
+    assert slices_during_open and not any(slices_during_open)
