@@ -278,6 +278,8 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
     def _show_canvas(self) -> None:
         self._show_hidden_docks()
         self.central.setCurrentWidget(self.view)
+        self.problems_button.show()
+        self.zoom_label.show()
         if self._needs_default_sizes and self.isVisible():
             # Now, not on a timer: the first frame of the document then has its final layout
             # (a later change would resize the canvas and repaint it at a new fit).

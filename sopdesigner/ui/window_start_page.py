@@ -47,6 +47,9 @@ class WindowStartPage:
         their sizes and tabs (saveState/restoreState) when a document opens."""
         self._hide_docks()
         self.central.setCurrentWidget(self.start_page)
+        # No document, no zoom or problems to report (they come back with the canvas).
+        self.problems_button.hide()
+        self.zoom_label.hide()
         # Theme and recent files reach the start page only while it is shown: catch up now.
         self.start_page.set_theme(self.effective_theme)
 

@@ -24,6 +24,15 @@ def test_start_page_without_document(window):
     assert not window.actions["save"].isEnabled()
 
 
+def test_status_bar_shows_zoom_and_problems_only_with_a_document(window, answers, template_doc):
+    status = (window.zoom_label, window.problems_button)
+    assert not any(w.isVisible() for w in status)  # the start page: nothing to zoom or check
+    window.new_from_document(template_doc.model_copy(deep=True))
+    assert all(w.isVisible() for w in status)
+    window.files.close_document()
+    assert not any(w.isVisible() for w in status)
+
+
 def test_save_reopen_compare(window, answers, template_doc, tmp_path):
     window.new_from_document(template_doc)
     assert window.central.currentWidget() is window.view
