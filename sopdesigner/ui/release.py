@@ -42,6 +42,18 @@ BUSY_RETRY_MS = 100
 
 _pending: list[tuple[Any, Callable[[Any], None] | None]] = []
 _holds: list[weakref.WeakMethod[Callable[[], bool]]] = []
+#: The one timer that runs the slices (made on first use, when Qt is up): restarting it is how
+#: a new target gets its start delay, and there is never a second chain of slices.
+_timer: QTimer | None = None
+
+
+def _schedule(ms: int) -> None:
+    global _timer
+    if _timer is None:
+        _timer = QTimer()
+        _timer.setSingleShot(True)
+        _timer.timeout.connect(_step)
+    _timer.start(ms)
 
 
 def release_later(
@@ -53,8 +65,7 @@ def release_later(
     each dict value as it is dropped (to break the item's reference cycles, so reference
     counting frees it without a full GC pass)."""
     _pending.append((target, unlink))
-    if len(_pending) == 1:
-        QTimer.singleShot(START_DELAY_MS, _step)
+    _schedule(START_DELAY_MS)  # the turn that shows the window's new state comes first
 
 
 def hold_while(busy: Callable[[], bool]) -> None:
@@ -110,7 +121,9 @@ def release_step() -> bool:
 
 
 def _step() -> None:
+    if not _pending:
+        return
     if _held():
-        QTimer.singleShot(BUSY_RETRY_MS, _step)
+        _schedule(BUSY_RETRY_MS)
     elif release_step():
-        QTimer.singleShot(0, _step)
+        _schedule(0)
