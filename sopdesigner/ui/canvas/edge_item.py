@@ -33,6 +33,8 @@ _MARGIN = max(HIT_WIDTH / 2, ARROW) + HANDLE_HIT  # bounds around the route: hit
 LOD_ARROW = 0.25
 #: Looked up once: reading a Qt enum member goes through Python's enum machinery per item.
 _SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+#: In the overview layer (see overview_layer): Qt skips the item while painting.
+_IN_LAYER = _SELECTABLE | QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
 def clip_to_outline(inside: Pt, outside: Pt, outline: QPainterPath, origin: Pt) -> Pt:
@@ -90,9 +92,13 @@ def _label_box(label: str) -> tuple[str, float, float]:
 class EdgeItem(QGraphicsItem):
     """A connector; ``edge_id`` names the model edge. The item lives at (0, 0): its path is in scene units."""
 
-    def __init__(self, snapshot: EdgeSnapshot, source: NodeItem, target: NodeItem, theme: Theme):
+    def __init__(
+        self, snapshot: EdgeSnapshot, source: NodeItem, target: NodeItem, theme: Theme, *, in_layer: bool = False
+    ):
         super().__init__()
         self.edge_id = snapshot.id
+        #: Drawn by the scene's overview layer, not by paint() (see overview_layer).
+        self.in_layer = in_layer
         self._snap = snapshot
         self.source = source
         self.target = target
@@ -105,7 +111,7 @@ class EdgeItem(QGraphicsItem):
         self._arrow: QPolygonF | None = None
         self._shape: QPainterPath | None = None
         # _bounds, _label_rect and _label_text are set by adjust() below.
-        self.setFlags(_SELECTABLE)
+        self.setFlags(_IN_LAYER if in_layer else _SELECTABLE)
         self.setZValue(Z_EDGE)
         self._build_pens()
         source.edges.append(self)
@@ -193,6 +199,10 @@ class EdgeItem(QGraphicsItem):
             bounds = bounds.united(self._label_rect.adjusted(-2, -2, 2, 2))
         else:
             self._label_rect, self._label_text = _NO_RECT, ""
+        if self.in_layer and (scene := self.scene()) is not None:
+            # Re-routed live (a drag of a node at its other end): Qt ignores updates from an
+            # item without contents, so the overview layer repaints where it was and is.
+            scene.overview_changed(bounds.united(self._bounds))  # type: ignore[attr-defined]
         self._bounds = bounds
 
     def _polyline(self) -> QPolygonF:

@@ -37,6 +37,8 @@ SIDES = ("top", "right", "bottom", "left")
 _MARGIN = PORT_RADIUS + 4.0  # room outside the outline for ports and the selection ring
 #: Looked up once: reading a Qt enum member goes through Python's enum machinery per item.
 _SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+#: In the overview layer (see overview_layer): Qt skips the item while painting.
+_IN_LAYER = _SELECTABLE | QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,12 @@ def _pens(theme: Theme, kind: NodeKind, status: Status) -> _Pens:
 class NodeItem(QGraphicsItem):
     """A node on the canvas. ``node_id`` names the model node; ``status_colour()`` is what is drawn."""
 
-    def __init__(self, snapshot: NodeSnapshot, theme: Theme):
+    def __init__(self, snapshot: NodeSnapshot, theme: Theme, *, in_layer: bool = False):
         super().__init__()
         self.node_id = snapshot.id
+        #: Drawn by the scene's overview layer, not by paint() (see overview_layer); the scene
+        #: repaints the layer after every model change it applies.
+        self.in_layer = in_layer
         self._snap = snapshot
         self._theme = theme
         self._review = False
@@ -124,7 +129,7 @@ class NodeItem(QGraphicsItem):
         self.edges: list[EdgeItem] = []
         # No ItemSendsGeometryChanges and no Python itemChange: every move of a node goes
         # through move_to(), which re-routes its edges; this keeps building 1,000 items cheap.
-        self.setFlags(_SELECTABLE)
+        self.setFlags(_IN_LAYER if in_layer else _SELECTABLE)
         self.setAcceptHoverEvents(True)
         self.setZValue(Z_NODE)
         self._build_geometry()

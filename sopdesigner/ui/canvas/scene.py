@@ -32,6 +32,7 @@ from sopdesigner.ui.canvas.interactions import (
 from sopdesigner.ui.canvas.lane_item import LaneItem, LaneSnapshot
 from sopdesigner.ui.canvas.legend_item import LEGEND_GAP, LEGEND_WIDTH, LegendItem
 from sopdesigner.ui.canvas.node_item import NodeItem
+from sopdesigner.ui.canvas.overview_layer import OverviewLayer, SceneOverview
 from sopdesigner.ui.canvas.retired_items import RetiredItems
 from sopdesigner.ui.canvas.scene_input import SceneInput, draw_grid
 from sopdesigner.ui.canvas.snapshot import edge_snapshot, node_snapshot
@@ -43,7 +44,7 @@ MIN_LANE_WIDTH = 1200.0
 SCENE_MARGIN = 400.0  # room to drop nodes beyond the current content
 
 
-class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
+class DiagramScene(scene_commands.SceneCommands, SceneInput, SceneOverview, QGraphicsScene):
     #: (node_ids, edge_ids) after every selection change.
     selection_changed_ids = Signal(list, list)
     #: lane id: a lane header was clicked.
@@ -73,6 +74,9 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         self._lane_width = MIN_LANE_WIDTH
         self._raised_edges: set[str] = set()
         self._cache_nodes = False
+        self._overview = False  # zoomed far out: the overview layer draws the nodes and connectors
+        self._layer: OverviewLayer | None = None
+        self._lifted: set[NodeItem | EdgeItem] = set()  # selected in the overview: drawn by themselves
         self._rect_fresh = True
         self._quiet = False  # True while a bulk change should emit one selection signal at the end
         self.selectionChanged.connect(self._emit_selection)
@@ -115,6 +119,10 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
                     release_later(self._nodes, _unlink_node)
             self._nodes, self._edges = {}, {}
             self._lanes.clear()
+            self._lifted = set()
+            self._layer = OverviewLayer()
+            self._layer.setVisible(self._overview)
+            self.addItem(self._layer)
             # The whole scene repaints anyway: marked so up front, Qt skips working out a
             # dirty region (a boundingRect() call into Python) for each item added below.
             self.update()
@@ -149,7 +157,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         later; the few others (header, legend, lanes) go now."""
         if self.selectedItems():
             self.clearSelection()
-        for item in (self._header, self._legend, *self._lanes.values()):
+        for item in (self._header, self._legend, self._layer, *self._lanes.values()):
             if item is not None:
                 self.removeItem(item)
         self._retired.retire([*self._edges.values(), *self._nodes.values()])
@@ -198,9 +206,11 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
                 self._nodes[node.id].set_snapshot(node_snapshot(doc, node, names, lane_roles))
         if lanes_dirty:
             self._sync_lanes()
+        # Items added or removed in the overview layer cannot repaint themselves.
+        self.overview_changed()
 
     def _add_node_item(self, snap) -> NodeItem:
-        item = NodeItem(snap, self.theme)
+        item = NodeItem(snap, self.theme, in_layer=self._overview)
         if self._review:
             item.set_review_mode(True)
         if self._cache_nodes:
@@ -226,7 +236,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
             return
         item = self._edges.get(edge_id)
         if item is None:
-            item = EdgeItem(edge_snapshot(edge), src, dst, self.theme)
+            item = EdgeItem(edge_snapshot(edge), src, dst, self.theme, in_layer=self._overview)
             self.addItem(item)
             self._edges[edge_id] = item
         else:
@@ -313,6 +323,8 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         if not self._rect_fresh and self.sceneRect().contains(rect):
             return
         self.setSceneRect(rect if self._rect_fresh else rect.united(self.sceneRect()))
+        if self._layer is not None:
+            self._layer.set_rect(self.sceneRect())
         self._rect_fresh = False
 
     def content_rect(self) -> QRectF:
@@ -388,7 +400,10 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         for eid in edge_ids:
             self._edges[eid].setZValue(Z_SELECTED_EDGE)
         self._raised_edges = set(edge_ids)
-        self.selection_changed_ids.emit(self.selected_node_ids(), edge_ids)
+        node_ids = self.selected_node_ids()
+        if self._overview:
+            self._lift_selection(node_ids, edge_ids)
+        self.selection_changed_ids.emit(node_ids, edge_ids)
 
     # -- display options -----------------------------------------------------------------------
     def set_theme(self, theme: Theme) -> None:
@@ -426,6 +441,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, QGraphicsScene):
         self._review = on
         for it in self._nodes.values():
             it.set_review_mode(on)
+        self.overview_changed()
 
     def review_mode(self) -> bool:
         return self._review

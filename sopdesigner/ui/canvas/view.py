@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 from sopdesigner.ui.canvas.after_frame import AfterFrame
 from sopdesigner.ui.canvas.fit_at_frame import FitAtFrame
 from sopdesigner.ui.canvas.node_item import LOD_TEXT
+from sopdesigner.ui.canvas.overview_layer import OVERVIEW_ZOOM
 from sopdesigner.ui.canvas.scene import DiagramScene
 
 MIN_ZOOM = 0.05
@@ -78,6 +79,7 @@ class DiagramView(QGraphicsView):
     def _zoom_quality(self, zoom: float) -> None:
         self.setRenderHint(QPainter.RenderHint.Antialiasing, zoom >= ANTIALIAS_ZOOM)
         self.diagram_scene().set_node_caching(zoom >= LOD_TEXT)
+        self.diagram_scene().set_overview(zoom < OVERVIEW_ZOOM)
 
     def diagram_scene(self) -> DiagramScene:
         scene = self.scene()
