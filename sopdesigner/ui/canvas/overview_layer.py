@@ -98,21 +98,25 @@ class OverviewLayer(QGraphicsItem):
                 painter.translate(-x, -y)
 
 
-def set_in_layer(item: NodeItem | EdgeItem, on: bool) -> None:
-    """Hand ``item``'s drawing to the layer (``on``) or back to the item, repainting its area."""
+def set_in_layer(item: NodeItem | EdgeItem, on: bool, *, repaint: bool = True) -> None:
+    """Hand ``item``'s drawing to the layer (``on``) or back to the item; ``repaint`` its area
+    (a caller changing many items repaints once instead)."""
     if item.in_layer == on:
         return
+    item.in_layer = on
+    item.setFlag(NO_CONTENTS, on)
+    if not repaint:
+        return
     if on:
-        item.setFlag(NO_CONTENTS, True)
-        item.in_layer = True
         scene = item.scene()
         if scene is not None:
             scene.overview_changed(item.sceneBoundingRect())  # type: ignore[attr-defined]
     else:
-        item.in_layer = False
-        item.setFlag(NO_CONTENTS, False)
         item.update()
 
+
+#: From this many items changing hands at once, one full repaint is cheaper than one each.
+_BULK = 200
 
 
 class SceneOverview:
@@ -154,9 +158,13 @@ class SceneOverview:
         the rest are in the layer."""
         selected: set[NodeItem | EdgeItem] = {self._nodes[n] for n in node_ids}
         selected.update(self._edges[e] for e in edge_ids)
-        for item in self._lifted - selected:
-            if item.scene() is self:  # not removed meanwhile
-                set_in_layer(item, True)
-        for item in selected - self._lifted:
-            set_in_layer(item, False)
+        back = self._lifted - selected  # (the scene drops removed items from _lifted)
+        out = selected - self._lifted
+        each = len(back) + len(out) < _BULK
+        for item in back:
+            set_in_layer(item, True, repaint=each)
+        for item in out:
+            set_in_layer(item, False, repaint=each)
+        if not each:
+            self.update()
         self._lifted = selected

@@ -227,6 +227,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, SceneOverview, QGra
             self._close_editor()
         for edge in list(item.edges):
             self._remove_edge_item(edge.edge_id)
+        self._lifted.discard(item)
         self.removeItem(item)
 
     def _add_edge_item(self, edge_id: str, edge=None) -> None:
@@ -246,6 +247,7 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, SceneOverview, QGra
         item = self._edges.pop(edge_id, None)
         if item is not None:
             item.detach()
+            self._lifted.discard(item)
             self.removeItem(item)
 
     def _node_extent(self) -> tuple[float, float, float, float, float] | None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem
 from benchmarks.generate import generate_document
 from sopdesigner.model.enums import NodeKind
 from sopdesigner.ops.nodes import RemoveItems, SetNodeFields
+from sopdesigner.ui.canvas import overview_layer
 from sopdesigner.ui.canvas.overview_layer import OVERVIEW_ZOOM
 from sopdesigner.ui.canvas.scene import DiagramScene
 from sopdesigner.ui.canvas.style import LIGHT
@@ -176,4 +177,19 @@ def test_dragging_a_selection_with_carried_connectors_in_the_overview(far):
     assert _on_screen(view) == _repainted(view)
     scene.select_ids([])
     _settle()
+    assert _on_screen(view) == _repainted(view) == _drawn_by_items(scene, view)
+
+
+def test_selecting_and_clearing_everything_in_the_overview(far, monkeypatch):
+    """Many items changing hands at once take one full repaint instead of one each."""
+    _, scene, view = far
+    monkeypatch.setattr(overview_layer, "_BULK", 50)  # the fixture has 142 items
+    assert len(scene.node_items()) + len(scene._edges) > overview_layer._BULK
+    scene.select_all()
+    _settle()
+    assert not any(it.in_layer for it in scene.node_items())
+    assert _on_screen(view) == _repainted(view)
+    scene.select_ids([])
+    _settle()
+    assert all(it.in_layer for it in scene.node_items())
     assert _on_screen(view) == _repainted(view) == _drawn_by_items(scene, view)
