@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from sopdesigner.errors import SopError
 from sopdesigner.model.document import Document
-from sopdesigner.model.geometry import GRID, LANE_HEADER_WIDTH
+from sopdesigner.model.geometry import GRID
 from sopdesigner.ops.base import Change, Op
 from sopdesigner.ui.canvas import scene_commands
 from sopdesigner.ui.canvas.edge_item import EdgeItem
-from sopdesigner.ui.canvas.header_item import HEADER_TOP, HeaderItem, HeaderSnapshot
+from sopdesigner.ui.canvas.header_item import HeaderItem, HeaderSnapshot
 from sopdesigner.ui.canvas.inline_editor import InlineTitleEditor
 from sopdesigner.ui.canvas.interactions import (
     DragNodesInteraction,
@@ -29,22 +29,23 @@ from sopdesigner.ui.canvas.interactions import (
     NewLinkInteraction,
     ReconnectInteraction,
 )
-from sopdesigner.ui.canvas.lane_item import LaneItem, LaneSnapshot
-from sopdesigner.ui.canvas.legend_item import LEGEND_GAP, LEGEND_WIDTH, LegendItem
+from sopdesigner.ui.canvas.lane_item import LaneItem
+from sopdesigner.ui.canvas.legend_item import LegendItem
 from sopdesigner.ui.canvas.node_item import NodeItem
 from sopdesigner.ui.canvas.overview_layer import OverviewLayer, SceneOverview
 from sopdesigner.ui.canvas.retired_items import RetiredItems
+from sopdesigner.ui.canvas.scene_display import SceneDisplay
 from sopdesigner.ui.canvas.scene_input import SceneInput, draw_grid
+from sopdesigner.ui.canvas.scene_layout import MIN_LANE_WIDTH, SceneLayout
 from sopdesigner.ui.canvas.snapshot import edge_snapshot, node_snapshot
 from sopdesigner.ui.canvas.style import Z_EDGE, Z_SELECTED_EDGE, Theme
 from sopdesigner.ui.controller import DocumentController
 from sopdesigner.ui.release import release_later
 
-MIN_LANE_WIDTH = 1200.0
-SCENE_MARGIN = 400.0  # room to drop nodes beyond the current content
 
-
-class DiagramScene(scene_commands.SceneCommands, SceneInput, SceneOverview, QGraphicsScene):
+class DiagramScene(
+    scene_commands.SceneCommands, SceneInput, SceneLayout, SceneDisplay, SceneOverview, QGraphicsScene
+):
     #: (node_ids, edge_ids) after every selection change.
     selection_changed_ids = Signal(list, list)
     #: lane id: a lane header was clicked.
@@ -250,98 +251,6 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, SceneOverview, QGra
             self._lifted.discard(item)
             self.removeItem(item)
 
-    def _node_extent(self) -> tuple[float, float, float, float, float] | None:
-        """(min x, min y, max x, max y) of the node centres and the rightmost outline edge,
-        in one pass over plain floats (None without nodes)."""
-        if not self._nodes:
-            return None
-        inf = float("inf")
-        x0 = y0 = inf
-        x1 = y1 = right = -inf
-        for it in self._nodes.values():
-            x, y = it.x(), it.y()
-            if x < x0:
-                x0 = x
-            if x > x1:
-                x1 = x
-            if y < y0:
-                y0 = y
-            if y > y1:
-                y1 = y
-            r = x + it.half_width
-            if r > right:
-                right = r
-        return x0, y0, x1, y1, right
-
-    def _sync_lanes(self) -> None:
-        """Lane bands follow the model's order and heights, and stretch past the rightmost node."""
-        doc = self.document
-        extent = self._node_extent()
-        right = extent[4] if extent is not None else 0.0
-        self._lane_width = max(MIN_LANE_WIDTH, right + 240.0)
-        names = {r.id: r.name for r in doc.roles}
-        seen = set()
-        top = 0.0
-        for i, lane in enumerate(doc.lanes):
-            snap = LaneSnapshot(
-                lane.id, lane.role, names.get(lane.role, lane.role), i, top, lane.height, self._lane_width
-            )
-            item = self._lanes.get(lane.id)
-            if item is None:
-                item = LaneItem(snap, self.theme)
-                self.addItem(item)
-                self._lanes[lane.id] = item
-            elif item.snapshot != snap:
-                item.set_snapshot(snap)
-            seen.add(lane.id)
-            top += lane.height
-        for lane_id in [lid for lid in self._lanes if lid not in seen]:
-            self.removeItem(self._lanes.pop(lane_id))
-        # Header on the left, legend flush with the lanes' right edge; the header takes the rest.
-        header_w = LANE_HEADER_WIDTH + self._lane_width - LEGEND_WIDTH - LEGEND_GAP
-        if self._header is not None:
-            self._header.set_width(header_w)
-            if self._legend is not None:
-                self._legend.set_left(self._header.rect().right() + LEGEND_GAP)
-        self._update_scene_rect(top, extent)
-
-    def _update_scene_rect(
-        self, lanes_bottom: float, extent: tuple[float, float, float, float, float] | None
-    ) -> None:
-        rect = QRectF(
-            -LANE_HEADER_WIDTH,
-            HEADER_TOP,
-            LANE_HEADER_WIDTH + self._lane_width,
-            max(lanes_bottom, 0.0) - HEADER_TOP,
-        )
-        for it in (self._header, self._legend):
-            if it is not None:
-                rect = rect.united(it.boundingRect())
-        if extent is not None:
-            x0, y0, x1, y1, _ = extent
-            rect = rect.united(QRectF(x0 - 120, y0 - 80, x1 - x0 + 240, y1 - y0 + 160))
-        rect = rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN / 2, SCENE_MARGIN, SCENE_MARGIN)
-        # Between rebuilds the rect only grows: every change of it re-indexes all items (BSP).
-        if not self._rect_fresh and self.sceneRect().contains(rect):
-            return
-        self.setSceneRect(rect if self._rect_fresh else rect.united(self.sceneRect()))
-        if self._layer is not None:
-            self._layer.set_rect(self.sceneRect())
-        self._rect_fresh = False
-
-    def content_rect(self) -> QRectF:
-        """What an export or "fit" shows: header, legend, lanes, nodes and connectors (no drop
-        margin, no gesture guides). From the item maps: ``items()`` would sort every item."""
-        rect = QRectF()
-        for it in (self._header, self._legend, *self._lanes.values()):
-            if it is not None and it.isVisible():
-                rect = rect.united(it.sceneBoundingRect())
-        for node in self._nodes.values():
-            rect = rect.united(node.sceneBoundingRect())
-        for edge in self._edges.values():
-            rect = rect.united(edge.boundingRect())  # connectors live at (0, 0)
-        return rect
-
     # -- lookups ------------------------------------------------------------------------------
     def node_item(self, node_id: str) -> NodeItem | None:
         return self._nodes.get(node_id)
@@ -406,61 +315,6 @@ class DiagramScene(scene_commands.SceneCommands, SceneInput, SceneOverview, QGra
         if self._overview:
             self._lift_selection(node_ids, edge_ids)
         self.selection_changed_ids.emit(node_ids, edge_ids)
-
-    # -- display options -----------------------------------------------------------------------
-    def set_theme(self, theme: Theme) -> None:
-        self.theme = theme
-        for it in self.items():
-            if hasattr(it, "set_theme"):
-                it.set_theme(theme)
-        self.update()
-
-    def set_grid_visible(self, on: bool) -> None:
-        self._grid = on
-        self.update()
-
-    def grid_visible(self) -> bool:
-        return self._grid
-
-    def set_snap_to_grid(self, on: bool) -> None:
-        self._snap = on
-
-    def snap_to_grid(self) -> bool:
-        return self._snap
-
-    def set_legend_visible(self, on: bool) -> None:
-        self._legend_visible = on
-        if self._legend is not None:
-            self._legend.setVisible(on)
-
-    def legend_visible(self) -> bool:
-        return self._legend_visible
-
-    def set_review_mode(self, on: bool) -> None:
-        """Review mode: nodes cannot be moved or deleted, no ports, larger titles."""
-        self.cancel_interaction()
-        self._close_editor()
-        self._review = on
-        for it in self._nodes.values():
-            it.set_review_mode(on)
-        self.overview_changed()
-
-    def review_mode(self) -> bool:
-        return self._review
-
-    def node_caching(self) -> bool:
-        return self._cache_nodes
-
-    def set_node_caching(self, on: bool) -> None:
-        """Keep each node's detailed drawing as a device pixmap (the view turns this on at reading
-        zoom, where repaints and drags then blit instead of laying out text, and off when zoomed
-        out, where every zoom step would re-render the caches for nothing)."""
-        if on == self._cache_nodes:
-            return
-        self._cache_nodes = on
-        mode = QGraphicsItem.CacheMode.DeviceCoordinateCache if on else QGraphicsItem.CacheMode.NoCache
-        for item in self._nodes.values():
-            item.setCacheMode(mode)
 
     # -- executing ops ------------------------------------------------------------------------
     def execute(self, op: Op, merge_key: str | None = None) -> bool:
