@@ -40,6 +40,9 @@ class LaneItem(QGraphicsItem):
         self.setZValue(Z_LANE)
         self.setAcceptHoverEvents(True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        # exposedRect in paint(): a drag repaints a few nodes' worth of a band thousands of
+        # units wide, so only that part of the band and its borders is drawn.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     @property
     def snapshot(self) -> LaneSnapshot:
@@ -99,21 +102,30 @@ class LaneItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         s, t = self._snap, self._theme
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        # The exposed part, with a few pixels to spare: the painter clips to the repainted area
+        # anyway, so cut edges and line ends stay outside it and the pixels are as before.
+        pad = 3.0 / max(lod, 1e-3)
+        exposed = option.exposedRect.adjusted(-pad, -pad, pad, pad)  # type: ignore[attr-defined]
+        left, right = max(-LANE_HEADER_WIDTH, exposed.left()), min(s.width, exposed.right())
         band = QRectF(0, s.top, s.width, s.height)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(t.color("lane_fill_a" if s.index % 2 == 0 else "lane_fill_b"))
-        painter.drawRect(band)
+        painter.drawRect(band.intersected(exposed))
         header = self.header_rect()
-        painter.setBrush(t.color("lane_header_fill"))
-        painter.drawRect(header)
+        header_shown = header.intersects(exposed)
+        if header_shown:
+            painter.setBrush(t.color("lane_header_fill"))
+            painter.drawRect(header)
         border = QPen(t.color("lane_border"), 1.0)
         painter.setPen(border)
-        painter.drawLine(QPointF(-LANE_HEADER_WIDTH, s.top + s.height), QPointF(s.width, s.top + s.height))
-        painter.drawLine(QPointF(0, s.top), QPointF(0, s.top + s.height))
-        if s.index == 0:
-            painter.drawLine(QPointF(-LANE_HEADER_WIDTH, s.top), QPointF(s.width, s.top))
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < 0.12:
+        if left < right:
+            painter.drawLine(QPointF(left, s.top + s.height), QPointF(right, s.top + s.height))
+            if s.index == 0:
+                painter.drawLine(QPointF(left, s.top), QPointF(right, s.top))
+        if left <= 0 <= right:
+            painter.drawLine(QPointF(0, s.top), QPointF(0, s.top + s.height))
+        if lod < 0.12 or not header_shown:
             return
         # Zoomed out (a whole SOP on a projector) the role name is drawn larger so it stays legible.
         px = 13 if lod >= 0.5 else self._overview_px()
