@@ -93,7 +93,7 @@ def _validate_in_slices(adapter: TypeAdapter[list[Any]], items: list[Any]) -> li
 
 def _release(items: list[Any]) -> None:
     def drop(start: int, stop: int) -> None:
-        del items[: stop - start]  # from the front: what is left still starts at index 0
+        del items[len(items) - (stop - start) :]  # from the end: nothing left has to move
 
     _in_slices(len(items), drop)
 
