@@ -135,9 +135,10 @@ class FileFlows(QObject):
 
     @property
     def open_in_progress(self) -> bool:
-        return self.open_worker is not None
+        return self._open_running()
 
     def _open_running(self) -> bool:
+        # A method, not only the property: ui.release holds it (weakly) as a bound method.
         return self.open_worker is not None
 
     def open_path(self, path: str | Path) -> bool:
