@@ -72,7 +72,7 @@ def node_snapshot(
         # One pass over the sign-offs serves both the badges and the status (a rebuild takes
         # a snapshot of every node).
         latest = latest_by_role(node)
-        badges = tuple(_badge(r, names.get(r, r), latest[r].decision if r in latest else None) for r in required)
+        badges = tuple([_badge(r, names.get(r, r), latest[r].decision if r in latest else None) for r in required])
         status = node_status(node, latest)
     else:
         badges = ()
@@ -85,7 +85,7 @@ def node_snapshot(
         node.title,
         names.get(lane_role, lane_role or "") if lane_role else "",
         status,
-        sum(1 for i in checklist if i.done),
+        [i.done for i in checklist].count(True),
         len(checklist),
         len(node.evidence),
         badges,
