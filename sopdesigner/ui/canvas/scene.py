@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainter, QTransform
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from sopdesigner.errors import SopError
 from sopdesigner.model.document import Document
@@ -152,10 +152,6 @@ class DiagramScene(
         # Every item is new, so nothing is selected: no need to ask 20,000 items.
         self._raised_edges = set()
         self.selection_changed_ids.emit([], [])
-        # The new scene rect may show or hide a view's scroll bar, which Qt does on a queued
-        # call after the next paint: the view then painted every item twice, at two sizes.
-        for view in self.views():
-            QApplication.sendPostedEvents(view, QEvent.Type.MetaCall)
 
     def _retire_items(self) -> None:
         """Leave the node and connector items in the scene for ``RetiredItems`` to remove
