@@ -385,11 +385,7 @@ class FileFlows(QObject):
         self.window.refresh_recent()
 
     def forget_recent(self, path: str) -> None:
-        settings = load_settings()
-        settings = settings.model_copy(
-            update={"recent_files": [r for r in settings.recent_files if r != path]}
-        )
-        save_settings(settings)
+        save_settings(load_settings().without_recent(path))
         self.window.refresh_recent()
 
     def open_recent(self, path: str) -> None:

@@ -443,7 +443,7 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
 
     # ---- view settings ----------------------------------------------------------------------
     def update_settings(self, **changes: Any) -> None:
-        self.settings = load_settings().model_copy(update=changes)
+        self.settings = load_settings().updated(**changes)
         try:
             save_settings(self.settings)
         except OSError as err:
