@@ -38,6 +38,19 @@ def route(s: Box, t: Box) -> list[Pt]:
     return [(sx, sy), (tx, ty)]  # overlapping boxes: a straight line, clipped to the outlines by the caller
 
 
+def item_box(x: float, y: float, width: float, height: float) -> Box:
+    """(left, top, right, bottom) of a node drawn at centre (x, y): the same arithmetic as
+    ``NodeItem.box``, so a prepared route equals the one the canvas item computes."""
+    hw, hh = width / 2, height / 2
+    return x - hw, y - hh, x + hw, y + hh
+
+
+def crosses_outlines(points: list[Pt], source: Box) -> bool:
+    """Whether ``route`` gave up on these boxes (they overlap): a straight line between the
+    centres, which the connector item clips to the node outlines."""
+    return len(points) == 2 and points[0] == ((source[0] + source[2]) / 2, (source[1] + source[3]) / 2)
+
+
 def node_box(node: Node) -> Box:
     r = node_rect(node)
     return (r.x, r.y, r.right, r.bottom)

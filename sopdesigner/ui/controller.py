@@ -8,7 +8,7 @@ nothing and is reported through ``error_raised`` for the status bar.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -18,6 +18,9 @@ from sopdesigner.errors import SopError
 from sopdesigner.model.document import Document, Node
 from sopdesigner.ops.base import Change, Op
 from sopdesigner.ui.undo import OpCommand
+
+if TYPE_CHECKING:
+    from sopdesigner.ui.canvas.prepared import PreparedItems
 
 
 class DocumentController(QObject):
@@ -36,6 +39,7 @@ class DocumentController(QObject):
         self.undo_stack = QUndoStack(self)
         self._node_map: dict[str, tuple[int, Node]] = {}
         self._node_map_key: tuple[int, int, int] | None = None
+        self._prepared: tuple[int, PreparedItems] | None = None
 
     @property
     def document(self) -> Document:
@@ -62,6 +66,18 @@ class DocumentController(QObject):
         self._node_map_key = key
         hit = self._node_map.get(node_id)
         return hit[1] if hit is not None else None
+
+    def set_prepared_items(self, prepared: PreparedItems) -> None:
+        """Keep what the open worker made for the canvas from this very document."""
+        if prepared.document is self.document:
+            self._prepared = (self.session.revision, prepared)
+
+    def prepared_items(self) -> PreparedItems | None:
+        """The node snapshots and routes made ahead for the canvas, while the document is
+        unchanged since (any edit or logged event drops them: they would be stale)."""
+        if self._prepared is not None and self._prepared[0] != self.session.revision:
+            self._prepared = None
+        return self._prepared[1] if self._prepared is not None else None
 
     def set_actor(self, actor: str) -> None:
         self.session.actor = actor.strip() or self.session.actor

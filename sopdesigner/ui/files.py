@@ -39,6 +39,7 @@ from sopdesigner.ui.release import hold_while, release_later
 
 if TYPE_CHECKING:
     from sopdesigner.storage.workspace import RecoveryInfo, Workspace
+    from sopdesigner.ui.canvas.prepared import PreparedItems
     from sopdesigner.ui.main_window import MainWindow
     from sopdesigner.ui.open_worker import OpenWorker
 
@@ -192,13 +193,15 @@ class FileFlows(QObject):
         if self.window.workspace is None:
             self.window.show_start_page()
 
-    def _install_opened(self, ws: Workspace, *, modified: bool = False) -> bool:
+    def _install_opened(
+        self, ws: Workspace, *, modified: bool = False, prepared: PreparedItems | None = None
+    ) -> bool:
         """Ask to close the current document, then show ``ws`` (closed if the user cancels).
         With no document shown there is nothing to close (nor a start page to refresh)."""
         if self.window.workspace is not None and not self.close_document():
             ws.close()
             return False
-        self.window.install_workspace(ws, modified=modified)
+        self.window.install_workspace(ws, modified=modified, prepared=prepared)
         if ws.path is not None:
             # Writing the settings and rebuilding the recent menus waits for the first frame.
             self.window.view.after_next_frame(lambda p=ws.path: self.remember_recent(p))
@@ -270,7 +273,7 @@ class FileFlows(QObject):
                 ok = False
             else:
                 ws = worker.take()
-                ok = ws is not None and self._install_opened(ws)
+                ok = ws is not None and self._install_opened(ws, prepared=worker.prepared)
         finally:
             self._restore_gc()
         if not ok:

@@ -43,6 +43,7 @@ from sopdesigner.ui.window_start_page import WindowStartPage
 
 if TYPE_CHECKING:
     from sopdesigner.storage.workspace import Workspace
+    from sopdesigner.ui.canvas.prepared import PreparedItems
     from sopdesigner.ui.export_dialog import ExportFlows
     from sopdesigner.ui.find_dialog import FindDialog
 
@@ -194,9 +195,12 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
         self.undo_group.cleanChanged.connect(self._clean_changed)
 
     # ---- documents -----------------------------------------------------------------------------
-    def install_workspace(self, workspace: Workspace | None, *, modified: bool = False) -> None:
+    def install_workspace(
+        self, workspace: Workspace | None, *, modified: bool = False, prepared: PreparedItems | None = None
+    ) -> None:
         """Show ``workspace`` (or the start page when None). Never closes the old one: the
-        caller decides whether it was saved or discarded."""
+        caller decides whether it was saved or discarded. ``prepared``: the canvas items'
+        snapshots and routes the open worker made from this document."""
         # The open document is long-lived: frozen out of the cyclic GC while it is shown, so a
         # full collection never stalls an interaction (PERFORMANCE.md T17); thawed on switch.
         # The collector is paused while the scene and panels are built: with a freshly loaded
@@ -210,7 +214,7 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            self._install_workspace(workspace, modified)
+            self._install_workspace(workspace, modified, prepared)
         finally:
             if workspace is not None:
                 # No collect first: a full pass costs 0.1-0.3 s here; whatever garbage is
@@ -222,7 +226,9 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
             if gc_was_enabled:
                 gc.enable()
 
-    def _install_workspace(self, workspace: Workspace | None, modified: bool) -> None:
+    def _install_workspace(
+        self, workspace: Workspace | None, modified: bool, prepared: PreparedItems | None = None
+    ) -> None:
         old = self.controller
         if old is not None:
             old.changes_applied.disconnect(self._document_edited)
@@ -250,6 +256,8 @@ class MainWindow(WindowCommands, WindowPanels, WindowStartPage, QMainWindow):
             self.controller.changes_applied.connect(self._document_edited)
             self.controller.audit_appended.connect(self._audit_appended)
             self.controller.error_raised.connect(self._edit_refused)
+            if prepared is not None:
+                self.controller.set_prepared_items(prepared)
             self.undo_group.addStack(self.controller.undo_stack)
             self.undo_group.setActiveStack(self.controller.undo_stack)
             self._saved_audit_len = len(workspace.document.audit)

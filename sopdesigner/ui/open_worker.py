@@ -16,6 +16,7 @@ from PySide6.QtCore import QThread, QTimer
 
 from sopdesigner.errors import SopError
 from sopdesigner.storage.workspace import Workspace
+from sopdesigner.ui.canvas.prepared import PreparedItems, prepare_items
 
 _log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ class OpenWorker(QThread):
         super().__init__(None)
         self.path = path
         self.workspace: Workspace | None = None
+        #: The canvas's node snapshots and routes, made here too (off the GUI thread).
+        self.prepared: PreparedItems | None = None
         self.error: SopError | OSError | None = None
         #: Set when the user cancelled: the result is closed instead of installed.
         self.abandoned = False
@@ -49,6 +52,7 @@ class OpenWorker(QThread):
     def run(self) -> None:
         try:
             self.workspace = Workspace.open(self.path)
+            self.prepared = prepare_items(self.workspace.document)
         except (SopError, OSError) as err:
             self.error = err
         except Exception as err:  # a bug, not a user error: log it and say so in one sentence

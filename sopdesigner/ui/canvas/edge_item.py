@@ -16,7 +16,7 @@ from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPainterPathStroker, Q
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from sopdesigner.model.enums import EdgeKind
-from sopdesigner.model.routing import Pt, route
+from sopdesigner.model.routing import Pt, crosses_outlines, route
 from sopdesigner.ui.canvas import text
 from sopdesigner.ui.canvas.snapshot import EdgeSnapshot
 from sopdesigner.ui.canvas.style import Z_EDGE, Theme
@@ -93,8 +93,16 @@ class EdgeItem(QGraphicsItem):
     """A connector; ``edge_id`` names the model edge. The item lives at (0, 0): its path is in scene units."""
 
     def __init__(
-        self, snapshot: EdgeSnapshot, source: NodeItem, target: NodeItem, theme: Theme, *, in_layer: bool = False
+        self,
+        snapshot: EdgeSnapshot,
+        source: NodeItem,
+        target: NodeItem,
+        theme: Theme,
+        *,
+        in_layer: bool = False,
+        points: list[Pt] | None = None,
     ):
+        """``points``: the route ``adjust`` would compute now, made ahead (``prepared``)."""
         super().__init__()
         self.edge_id = snapshot.id
         #: Drawn by the scene's overview layer, not by paint() (see overview_layer).
@@ -110,13 +118,14 @@ class EdgeItem(QGraphicsItem):
         self._line: QPolygonF | None = None
         self._arrow: QPolygonF | None = None
         self._shape: QPainterPath | None = None
-        # _bounds, _label_rect and _label_text are set by adjust() below.
+        # _bounds, _label_rect and _label_text are set by _set_route() below.
         self.setFlags(_IN_LAYER if in_layer else _SELECTABLE)
         self.setZValue(Z_EDGE)
         self._build_pens()
         source.edges.append(self)
         target.edges.append(self)
-        self.adjust()
+        # Not in a scene yet: no geometry change to announce.
+        self._set_route(points if points is not None else self._route())
 
     @property
     def snapshot(self) -> EdgeSnapshot:
@@ -169,16 +178,30 @@ class EdgeItem(QGraphicsItem):
 
     def adjust(self) -> None:
         """Re-route from the nodes' current positions (called live during drags)."""
+        pts = self._route()
+        self.prepareGeometryChange()
+        before = self._bounds
+        self._set_route(pts)
+        if self.in_layer and (scene := self.scene()) is not None:
+            # Re-routed live (a drag of a node at its other end): Qt ignores updates from an
+            # item without contents, so the overview layer repaints where it was and is.
+            scene.overview_changed(self._bounds.united(before))  # type: ignore[attr-defined]
+
+    def _route(self) -> list[Pt]:
+        """The route between the nodes' current boxes, clipped to their outlines if they overlap."""
         src, dst = self.source, self.target
         s, t = src.box(), dst.box()
         pts = route(s, t)
-        if len(pts) == 2 and pts[0] == ((s[0] + s[2]) / 2, (s[1] + s[3]) / 2):
+        if crosses_outlines(pts, s):
             sc, tc = pts
             pts = [
                 clip_to_outline(sc, tc, src.outline(), sc),
                 clip_to_outline(tc, sc, dst.outline(), tc),
             ]
-        self.prepareGeometryChange()
+        return pts
+
+    def _set_route(self, pts: list[Pt]) -> None:
+        """Take ``pts`` as the route and size the bounds to it."""
         self._points = pts
         self._line = self._arrow = None
         # The wide hit shape is built on first use (hit tests, rubber band), not on every move.
@@ -199,10 +222,6 @@ class EdgeItem(QGraphicsItem):
             bounds = bounds.united(self._label_rect.adjusted(-2, -2, 2, 2))
         else:
             self._label_rect, self._label_text = _NO_RECT, ""
-        if self.in_layer and (scene := self.scene()) is not None:
-            # Re-routed live (a drag of a node at its other end): Qt ignores updates from an
-            # item without contents, so the overview layer repaints where it was and is.
-            scene.overview_changed(bounds.united(self._bounds))  # type: ignore[attr-defined]
         self._bounds = bounds
 
     def _polyline(self) -> QPolygonF:

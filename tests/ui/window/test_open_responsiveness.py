@@ -235,3 +235,32 @@ def test_a_closed_documents_release_waits_for_a_background_open(window, answers,
     # it: none ran then, all ran after.
     assert read_s > release.START_DELAY_MS / 1000
     assert slices_during_open and not any(slices_during_open)
+
+
+def test_a_large_open_prepares_the_canvas_items_on_the_worker(window, large_sop, qtbot, monkeypatch):
+    """Node snapshots and connector routes are made by the open worker, off the GUI thread; the
+    scene's items take them as they are, and nothing is left of them after the first edit."""
+    import threading
+
+    from sopdesigner.ops import SetNodeFields
+
+    on_gui_thread: list[bool] = []
+    prepare = open_worker.prepare_items
+
+    def spy(doc):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return prepare(doc)
+
+    monkeypatch.setattr(open_worker, "prepare_items", spy)
+    with qtbot.waitSignal(window.files.opened, timeout=WAIT_MS) as blocker:
+        assert window.open_path(large_sop)
+    assert blocker.args == [True]
+    assert on_gui_thread == [False]
+    controller = window.controller
+    prepared = controller.prepared_items()
+    assert prepared is not None and prepared.document is controller.document
+    assert len(prepared.nodes) == NODES
+    assert all(window.scene.node_item(i).snapshot is s for i, s in prepared.nodes.items())
+    assert all(window.scene.edge_item(i)._points is r for i, r in prepared.routes.items())
+    controller.execute(SetNodeFields(controller.document.nodes[0].id, {"title": "Edited"}))
+    assert controller.prepared_items() is None
