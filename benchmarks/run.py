@@ -45,7 +45,13 @@ TARGETS: dict[str, tuple[str, float | None, tuple[float, float, float], str]] = 
     "T1": ("cold start → empty window painted", 3.0, (300, 300, 300), "ms"),
     "T2": ("open in a fresh process → first frame", 1.5, (500, 1000, 1600), "ms"),
     "T3": ("open in the running window → first frame", 1.5, (140, 600, 1200), "ms"),
-    "T4": ("rebuild the scene from the model", 1.5, (36, 190, 390), "ms"),
+    "T4": ("rebuild the scene from the model, as a document's install does it", 1.5, (36, 190, 390), "ms"),
+    "T4 after edits": (
+        "the same rebuild once the document was edited (snapshots and routes made on the GUI thread)",
+        None,
+        (36, 190, 390),
+        "ms",
+    ),
     "T5": ("close the document (File → Close)", 2.0, (15, 60, 175), "ms"),
     "T5 release slice": ("longest slice of freeing the closed document and its items (later turns)", None, (16, 16, 16), "ms"),
     "T6": ("full repaint at fit", 1.5, (13, 50, 95), "ms"),
@@ -69,6 +75,13 @@ TARGETS: dict[str, tuple[str, float | None, tuple[float, float, float], str]] = 
 }
 
 
+#: Reported for comparison, not targets of PERFORMANCE.md: no verdict. The app only rebuilds its
+#: scene when it installs a document; "T4 after edits" is the rebuild it never does.
+INFO = {"T4 after edits"}
+#: Measures compared with another measure's floor.
+FLOOR_OF = {"T4 after edits": "T4"}
+
+
 def budget(target: str, n: int) -> float:
     b = TARGETS[target][2]
     return b[0] if n <= 1000 else b[1] if n <= 5000 else b[2]
@@ -78,7 +91,9 @@ def verdict(target: str, n: int, product: float, floor: float | None) -> dict:
     _, cap, _, unit = TARGETS[target]
     ratio = product / floor if floor and floor == floor else None  # floor == floor: not NaN
     within_budget = product <= budget(target, n)
-    met = (ratio <= cap) if (cap is not None and ratio is not None) else within_budget
+    met: bool | None = (ratio <= cap) if (cap is not None and ratio is not None) else within_budget
+    if target in INFO:
+        met = None
     return {
         "product": product,
         "floor": floor,
@@ -130,7 +145,7 @@ def measure(sizes: list[int], rounds: int, pdf_rounds: int, pdf: bool) -> dict:
         warm = run_module("benchmarks.perf.warm", home, str(path))
         row["info"] = warm["info"]
         for key, value in warm["product"].items():
-            floor = warm["floor"].get(key)
+            floor = warm["floor"].get(FLOOR_OF.get(key, key))
             row[key] = verdict(key, n, value, None if key in ("T9 p95", "T10 p95", "T12", "T17") else floor)
             row[key]["floor_measured"] = floor
         if pdf:
@@ -165,7 +180,7 @@ def table(results: dict) -> str:
         lines.append(
             f"| {key} {what} | {n} | {_fmt(r['product'])} {unit} | "
             f"{_fmt(r['floor']) + ' ' + unit if r['floor'] is not None else '—'} | {ratio}{cap} | {b} | "
-            f"{'met' if r['met'] else '**not met**'} |"
+            f"{'info' if r['met'] is None else 'met' if r['met'] else '**not met**'} |"
         )
 
     for key in ("T1", "T18 empty"):
