@@ -8,6 +8,7 @@ swap back and forth, and the session records every swap in the audit trail.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
@@ -15,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from sopdesigner.ops.nodes import MoveNodes
 
 if TYPE_CHECKING:
+    from sopdesigner.editing.session import Phase
     from sopdesigner.ops.base import Op
     from sopdesigner.ui.controller import DocumentController
 
@@ -24,7 +26,10 @@ NUDGE_ID = 1001
 class OpCommand(QUndoCommand):
     def __init__(self, controller: DocumentController, op: Op, inverse: Op, *, merge_key: str | None = None):
         super().__init__(op.describe())
-        self._controller = controller
+        # Weakly: the controller owns the stack that owns this command. A strong reference
+        # closed a cycle through Qt's ownership, and a controller freed by a GC pass (not by
+        # Qt) then deleted commands whose Python side that pass had already freed: a crash.
+        self._controller = weakref.ref(controller)
         self._inverse = inverse
         self._first = True
         #: Commands with the same merge_key (consecutive arrow-key nudges) merge into one step.
@@ -34,10 +39,15 @@ class OpCommand(QUndoCommand):
         if self._first:
             self._first = False
             return
-        self._inverse = self._controller.apply_from_stack(self._inverse, "redo")
+        self._apply("redo")
 
     def undo(self) -> None:
-        self._inverse = self._controller.apply_from_stack(self._inverse, "undo")
+        self._apply("undo")
+
+    def _apply(self, phase: Phase) -> None:
+        controller = self._controller()
+        if controller is not None:  # always, while its stack can still be asked to undo
+            self._inverse = controller.apply_from_stack(self._inverse, phase)
 
     def id(self) -> int:
         return NUDGE_ID if self._merge_key else -1

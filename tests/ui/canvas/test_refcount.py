@@ -42,3 +42,27 @@ def test_a_scene_nobody_holds_is_freed_by_reference_counting(qapp, doc):
     finally:
         gc.enable()
     assert not alive
+
+
+def test_a_controller_with_undo_history_is_freed_by_reference_counting(qapp, doc):
+    """Its undo commands must not point back at it: freed by a GC pass instead, the controller
+    deleted commands whose Python side that same pass had already freed (a crash)."""
+    import gc
+    import weakref
+
+    from sopdesigner.ops import SetNodeFields
+
+    controller = DocumentController(doc, actor="t")
+    controller.execute(SetNodeFields("validate", {"title": "Renamed"}))
+    controller.undo_stack.undo()
+    controller.undo_stack.redo()
+    assert doc.node("validate").title == "Renamed"
+    ref = weakref.ref(controller)
+    gc.collect()
+    gc.disable()  # only reference counting may free it
+    try:
+        del controller
+        alive = ref() is not None
+    finally:
+        gc.enable()
+    assert not alive
