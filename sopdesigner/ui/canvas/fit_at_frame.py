@@ -26,14 +26,18 @@ class FitAtFrame(QObject):
         self._fit = fit
         self._window: QWidget | None = None
 
-    def request(self) -> None:
+    def request(self, *, frame: bool = True) -> None:
+        """``frame``: make sure a frame comes; False: act only before a frame that comes
+        anyway (nothing to do in a hidden view then)."""
         if not self._view.isVisible():
-            QTimer.singleShot(0, self._fit)
+            if frame:
+                QTimer.singleShot(0, self._fit)
             return
         if self._window is None:
             self._window = self._view.window()
             self._window.installEventFilter(self)
-        self._view.viewport().update()  # make sure a frame comes
+        if frame:
+            self._view.viewport().update()  # make sure a frame comes
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.UpdateRequest:

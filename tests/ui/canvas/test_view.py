@@ -139,3 +139,36 @@ def test_scene_rect_grows_with_content_and_resets_on_rebuild(canvas):
     assert grown.right() > 5000  # not shrunk on every edit: that would re-index every item
     canvas.scene.rebuild()
     assert canvas.scene.sceneRect().right() < grown.right()
+
+
+def test_a_rebuild_that_shows_the_scroll_bars_paints_the_view_once(canvas, qtbot):
+    """Qt shows a scroll bar on a queued call after the next paint: a rebuild to a larger
+    document then painted every item twice, at two viewport sizes (issue 7, T4)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from sopdesigner.model.document import Document
+    from sopdesigner.ops import MoveNodes
+    from sopdesigner.ui.controller import DocumentController
+
+    view, scene = canvas.view, canvas.scene
+    canvas.controller.execute(MoveNodes({"deploy": (9000.0, 6000.0)}))  # wider and taller than the view
+    empty = DocumentController(Document(id="empty", title="Empty"), actor="tester")
+    scene.set_controller(empty)
+    qtbot.waitUntil(lambda: not view.verticalScrollBar().isVisible())
+
+    class Paints(QObject):
+        sizes: list[tuple[int, int]] = []
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                self.sizes.append((event.rect().width(), event.rect().height()))
+            return False
+
+    paints = Paints()
+    view.viewport().installEventFilter(paints)
+    scene.set_controller(canvas.controller)
+    for _ in range(5):
+        QApplication.processEvents()
+    view.viewport().removeEventFilter(paints)
+    assert view.verticalScrollBar().isVisible() and view.horizontalScrollBar().isVisible()
+    assert paints.sizes == [(view.viewport().width(), view.viewport().height())]
