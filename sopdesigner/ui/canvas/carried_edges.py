@@ -17,6 +17,10 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphic
 
 from sopdesigner.ui.canvas.edge_item import EdgeItem
 
+#: Width of the columns the proxy files its connectors in (scene units): a repaint at reading
+#: zoom exposes a few columns, so it looks at the connectors there, not at all of them.
+COLUMN = 1024.0
+
 
 class CarriedEdges(QGraphicsItem):
     """Draws ``edges`` (all at one z value) offset by its own position."""
@@ -25,9 +29,17 @@ class CarriedEdges(QGraphicsItem):
         super().__init__()
         self._edges = edges
         rect = QRectF()
-        for edge in edges:
-            rect = rect.united(edge.boundingRect())
+        # Column → indices of the connectors whose bounds reach into it. The carried routes do
+        # not change during the drag, so this is made once, at its start.
+        columns: dict[int, list[int]] = {}
+        for i, edge in enumerate(edges):
+            bounds = edge.boundingRect()
+            rect = rect.united(bounds)
+            for c in range(int(bounds.left() // COLUMN), int(bounds.right() // COLUMN) + 1):
+                columns.setdefault(c, []).append(i)
         self._rect = rect
+        self._columns = columns
+        self._span = (min(columns), max(columns)) if columns else (0, -1)
         self.setZValue(edges[0].zValue())
         # exposedRect in paint(): only the connectors in the repainted area are drawn.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
@@ -42,7 +54,16 @@ class CarriedEdges(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         exposed = option.exposedRect  # type: ignore[attr-defined]
-        for edge in self._edges:
+        first, last = int(exposed.left() // COLUMN), int(exposed.right() // COLUMN)
+        if first <= self._span[0] and self._span[1] <= last:  # every column exposed (zoomed out)
+            candidates: range | list[int] = range(len(self._edges))
+        else:
+            # In their stacking order (the order they were given in), each once.
+            found = {i for c in range(first, last + 1) for i in self._columns.get(c, ())}
+            candidates = sorted(found)
+        edges = self._edges
+        for i in candidates:
+            edge = edges[i]
             if edge.boundingRect().intersects(exposed):
                 edge.paint(painter, option, widget)
 

@@ -136,3 +136,36 @@ def test_a_zoom_during_the_drag_decides_the_caching_after_it(canvas):
     canvas.release(1100, 80)
     mode = QGraphicsItem.CacheMode.DeviceCoordinateCache
     assert {it.cacheMode() for it in canvas.scene.node_items()} == {mode}
+
+
+def test_the_proxy_draws_every_carried_connector_in_view_at_reading_zoom(canvas, monkeypatch):
+    """The proxy looks only at the connectors filed in the columns a repaint exposes: one that
+    spans many columns (a node moved far away) must still be drawn where it crosses the view."""
+    from PySide6.QtCore import QPoint
+
+    from sopdesigner.ops import MoveNodes
+    from sopdesigner.ui.canvas import carried_edges
+
+    canvas.controller.execute(MoveNodes({"deploy": (6200.0, 520.0)}))
+    long_edges = [e for e in canvas.scene._edges.values() if e.boundingRect().width() > 3 * carried_edges.COLUMN]
+    assert long_edges
+    view = canvas.view
+    view.centerOn(3000, 300)  # over the middle of the long connectors, far from their ends
+    _drag_all_by(canvas, 40, 20, release=False)
+    proxies = [it for it in canvas.scene.items() if isinstance(it, CarriedEdges)]
+    assert proxies and any(set(long_edges) & set(p.edges()) for p in proxies)
+
+    def on_screen():
+        vp = view.viewport()
+        whole = vp.screen().grabWindow(view.window().winId()).toImage()
+        origin = vp.mapTo(view.window(), QPoint(0, 0))
+        return whole.copy(origin.x(), origin.y(), vp.width(), vp.height())
+
+    view.viewport().repaint()
+    culled = on_screen()
+    monkeypatch.setattr(carried_edges, "COLUMN", 1e12)  # one column: every connector looked at
+    for p in proxies:
+        p._columns, p._span = {0: list(range(len(p._edges)))}, (0, 0)
+    view.viewport().repaint()
+    assert culled == on_screen()
+    canvas.release(1100, 100)
