@@ -111,16 +111,17 @@ class EdgeItem(QGraphicsItem):
         self.source = source
         self.target = target
         self._theme = theme
-        self._points: list[Pt] = []
-        # Built from the points on first paint (line; the arrowhead only at a zoom that shows
-        # it) and first hit test (shape): opening a document only routes each connector and
-        # sizes its bounds.
-        self._line: QPolygonF | None = None
-        self._arrow: QPolygonF | None = None
-        self._shape: QPainterPath | None = None
-        # _bounds, _label_rect and _label_text are set by _set_route() below.
+        # _set_route() below sets the points, bounds and label box, and clears the line, the
+        # arrowhead and the hit shape: they are built from the points on first paint (the
+        # arrowhead only at a zoom that shows it) and first hit test, so opening a document
+        # only routes each connector and sizes its bounds.
+        self._points: list[Pt]
+        self._line: QPolygonF | None
+        self._arrow: QPolygonF | None
+        self._shape: QPainterPath | None
         self.setFlags(_IN_LAYER if in_layer else _SELECTABLE)
-        self.setZValue(Z_EDGE)
+        if Z_EDGE:  # Qt's default z is 0: one call into Qt per connector saved on every open
+            self.setZValue(Z_EDGE)
         self._build_pens()
         source.edges.append(self)
         target.edges.append(self)

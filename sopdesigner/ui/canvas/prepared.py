@@ -1,5 +1,5 @@
-"""``PreparedItems``: the part of a scene rebuild that needs no Qt — every node's snapshot and
-every connector's route — made from the model ahead of the rebuild.
+"""``PreparedItems``: the part of a scene rebuild that needs no Qt — every node's and
+connector's snapshot and every connector's route — made from the model ahead of the rebuild.
 
 The open worker makes them for a large file right after reading it, on its own thread, so
 showing the document on the GUI thread only builds the Qt items (issue 7: at 10,000 nodes
@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from sopdesigner.model.document import Document
 from sopdesigner.model.geometry import NODE_SIZES
 from sopdesigner.model.routing import Box, Pt, crosses_outlines, item_box, route
-from sopdesigner.ui.canvas.snapshot import NodeSnapshot, node_snapshot
+from sopdesigner.ui.canvas.snapshot import EdgeSnapshot, NodeSnapshot, edge_snapshot, node_snapshot
 
 
 @dataclass(frozen=True)
 class PreparedItems:
     document: Document  # the document they were made from (the controller checks it is its own)
     nodes: dict[str, NodeSnapshot]
+    edges: dict[str, EdgeSnapshot]
     routes: dict[str, list[Pt]]  # a connector whose boxes overlap is left out (clipped with Qt)
 
 
@@ -35,12 +36,14 @@ def prepare_items(doc: Document) -> PreparedItems:
         snap = node_snapshot(doc, node, names, lane_roles)
         nodes[node.id] = snap
         boxes[node.id] = item_box(snap.x, snap.y, *NODE_SIZES[snap.kind])
+    edges: dict[str, EdgeSnapshot] = {}
     routes: dict[str, list[Pt]] = {}
     for edge in doc.edges:
         s, t = boxes.get(edge.source), boxes.get(edge.target)
         if s is None or t is None:
             continue
+        edges[edge.id] = edge_snapshot(edge)
         points = route(s, t)
         if not crosses_outlines(points, s):
             routes[edge.id] = points
-    return PreparedItems(doc, nodes, routes)
+    return PreparedItems(doc, nodes, edges, routes)

@@ -138,12 +138,13 @@ class DiagramScene(
             # Snapshots and routes the open worker made off the GUI thread, if still current.
             prepared = self.controller.prepared_items() if self.controller is not None else None
             snaps = prepared.nodes if prepared is not None else {}
+            edge_snaps = prepared.edges if prepared is not None else {}
             routes = prepared.routes if prepared is not None else {}
             for node in doc.nodes:
                 snap = snaps.get(node.id)
                 self._add_node_item(snap if snap is not None else node_snapshot(doc, node, names, lane_roles))
             for edge in doc.edges:
-                self._add_edge_item(edge.id, edge, routes.get(edge.id))
+                self._add_edge_item(edge.id, edge, routes.get(edge.id), edge_snaps.get(edge.id))
             # A new document may be smaller: the rect may shrink once. Not while retired items
             # are still indexed: a new rect or tree depth would re-index every one of them.
             self._rect_fresh = not retire
@@ -236,15 +237,17 @@ class DiagramScene(
         self._lifted.discard(item)
         self.removeItem(item)
 
-    def _add_edge_item(self, edge_id: str, edge=None, points=None) -> None:
-        """``points``: its route made ahead (a rebuild's prepared items), for a new item."""
+    def _add_edge_item(self, edge_id: str, edge=None, points=None, snap=None) -> None:
+        """``points`` and ``snap``: its route and snapshot made ahead (a rebuild's prepared
+        items), for a new item."""
         edge = edge or self.document.edge(edge_id)
         src, dst = self._nodes.get(edge.source), self._nodes.get(edge.target)
         if src is None or dst is None:
             return
         item = self._edges.get(edge_id)
         if item is None:
-            item = EdgeItem(edge_snapshot(edge), src, dst, self.theme, in_layer=self._overview, points=points)
+            snap = snap if snap is not None else edge_snapshot(edge)
+            item = EdgeItem(snap, src, dst, self.theme, in_layer=self._overview, points=points)
             self.addItem(item)
             self._edges[edge_id] = item
         else:

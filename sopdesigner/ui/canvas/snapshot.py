@@ -41,8 +41,9 @@ class NodeSnapshot(NamedTuple):
     lane: str | None
 
 
-@dataclass(frozen=True)
-class EdgeSnapshot:
+class EdgeSnapshot(NamedTuple):
+    """A tuple, as ``NodeSnapshot``: one is made per connector on every rebuild."""
+
     id: str
     source: str
     target: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sopdesigner.model.document import Document
 from sopdesigner.ops import MoveNodes, SetNodeFields
 from sopdesigner.ui.canvas.prepared import prepare_items
-from sopdesigner.ui.canvas.snapshot import node_snapshot
+from sopdesigner.ui.canvas.snapshot import edge_snapshot, node_snapshot
 from sopdesigner.ui.controller import DocumentController
 
 
@@ -41,6 +41,7 @@ def test_prepared_snapshots_and_routes_equal_what_the_items_compute(canvas):
     lanes = {la.id: la.role for la in doc.lanes}
     prepared = prepare_items(doc)
     assert prepared.nodes == {n.id: node_snapshot(doc, n, names, lanes) for n in doc.nodes}
+    assert prepared.edges == {e.id: edge_snapshot(e) for e in doc.edges}
     # Routes as the connector items compute them from the node items' boxes.
     assert prepared.routes == {i: it._points for i, it in scene._edges.items()}
     assert len(prepared.routes) == len(doc.edges) > 0
@@ -61,6 +62,7 @@ def test_a_scene_built_from_prepared_items_is_the_scene_built_without(qtbot, doc
     assert _picture(built) == _picture(plain)
     # The items hold the prepared snapshots themselves (nothing was recomputed).
     assert all(built.node_item(i).snapshot is s for i, s in prepared.nodes.items())
+    assert all(built.edge_item(i).snapshot is s for i, s in prepared.edges.items())
 
 
 def test_prepared_items_are_dropped_by_the_first_edit(canvas):
