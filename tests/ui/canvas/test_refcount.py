@@ -4,7 +4,9 @@ On 3.12+ None is immortal; the test still runs and passes there."""
 
 from __future__ import annotations
 
+import gc
 import sys
+import weakref
 
 from sopdesigner.ui.canvas.scene import DiagramScene
 from sopdesigner.ui.canvas.style import LIGHT
@@ -25,44 +27,35 @@ def test_setpos_on_a_node_item_keeps_none_refcount(qapp, doc):
     assert scene.node_item("validate").edges[0].end_points()[0] is not None
 
 
+def _freed_by_reference_counting(held: list) -> bool:
+    """Drop the only reference to ``held[0]`` with the cyclic GC off: whether that freed it."""
+    ref = weakref.ref(held[0])
+    gc.collect()
+    gc.disable()  # only reference counting may free it
+    try:
+        held.clear()
+        return ref() is None
+    finally:
+        gc.enable()
+
+
 def test_a_scene_nobody_holds_is_freed_by_reference_counting(qapp, doc):
     """A scene must not sit in a reference cycle (say, with a helper that points back at it):
     it would then be destroyed at some later GC pass, in the middle of other work, with its
     signal connections still live."""
-    import gc
-    import weakref
-
-    scene = DiagramScene(DocumentController(doc, actor="t"), LIGHT)
-    ref = weakref.ref(scene)
-    gc.collect()
-    gc.disable()  # only reference counting may free it
-    try:
-        del scene
-        alive = ref() is not None
-    finally:
-        gc.enable()
-    assert not alive
+    assert _freed_by_reference_counting([DiagramScene(DocumentController(doc, actor="t"), LIGHT)])
 
 
 def test_a_controller_with_undo_history_is_freed_by_reference_counting(qapp, doc):
     """Its undo commands must not point back at it: freed by a GC pass instead, the controller
     deleted commands whose Python side that same pass had already freed (a crash)."""
-    import gc
-    import weakref
-
     from sopdesigner.ops import SetNodeFields
 
-    controller = DocumentController(doc, actor="t")
+    held = [DocumentController(doc, actor="t")]
+    controller = held[0]
     controller.execute(SetNodeFields("validate", {"title": "Renamed"}))
     controller.undo_stack.undo()
     controller.undo_stack.redo()
     assert doc.node("validate").title == "Renamed"
-    ref = weakref.ref(controller)
-    gc.collect()
-    gc.disable()  # only reference counting may free it
-    try:
-        del controller
-        alive = ref() is not None
-    finally:
-        gc.enable()
-    assert not alive
+    del controller
+    assert _freed_by_reference_counting(held)
