@@ -73,6 +73,7 @@ class DiagramScene(
         self._interaction: Interaction | None = None
         self._editor: InlineTitleEditor | None = None
         self._lane_width = MIN_LANE_WIDTH
+        self._lanes_rect: QRectF | None = None  # what the lanes' opaque fills cover
         self._raised_edges: set[str] = set()
         self._cache_nodes = False
         self._overview = False  # zoomed far out: the overview layer draws the nodes and connectors
@@ -469,7 +470,10 @@ class DiagramScene(
         super().contextMenuEvent(event)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        draw_grid(painter, rect, self.theme, self._grid)
+        # Lane fills are opaque: a grid under them is never seen, and a drag's repaint is
+        # nearly always inside the lanes (its lines were a fifth of each drag step).
+        lanes = self._lanes_rect
+        draw_grid(painter, rect, self.theme, self._grid and not (lanes is not None and lanes.contains(rect)))
 
 
 def _transform_of(event) -> QTransform:

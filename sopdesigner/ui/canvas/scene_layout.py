@@ -71,6 +71,8 @@ class SceneLayout:
             top += lane.height
         for lane_id in [lid for lid in self._lanes if lid not in seen]:
             self.removeItem(self._lanes.pop(lane_id))
+        full = QRectF(-LANE_HEADER_WIDTH, 0.0, LANE_HEADER_WIDTH + self._lane_width, top)
+        self._lanes_rect = full if top > 0 else None
         # Header on the left, legend flush with the lanes' right edge; the header takes the rest.
         header_w = LANE_HEADER_WIDTH + self._lane_width - LEGEND_WIDTH - LEGEND_GAP
         if self._header is not None:

@@ -3,13 +3,13 @@ click and menu, edge menu, selecting and deleting an edge."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from sopdesigner.model import EdgeKind
 from sopdesigner.ui.canvas.legend_item import LegendItem
 from sopdesigner.ui.canvas.menus import edge_menu, lane_menu
-from sopdesigner.ui.canvas.style import DARK, LIGHT, theme_named
+from sopdesigner.ui.canvas.style import DARK, LIGHT, THEMES, theme_named
 
 
 def _pixel(canvas, x, y) -> QColor:
@@ -39,6 +39,31 @@ def test_grid_toggle(canvas):
     canvas.scene.set_grid_visible(False)
     lines = {_pixel(canvas, x + dx, y).name() for dx in range(0, 40)}
     assert lines == {QColor(LIGHT.background).name()}
+
+
+def _background(canvas, rect: QRectF) -> set[str]:
+    """The colours ``drawBackground`` leaves in ``rect`` at 100 % (one image pixel a unit)."""
+    image = QImage(int(rect.width()), int(rect.height()), QImage.Format.Format_ARGB32)
+    image.fill(QColor("#FF00FF"))
+    painter = QPainter(image)
+    painter.translate(-rect.left(), -rect.top())
+    canvas.scene.drawBackground(painter, rect)
+    painter.end()
+    return {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height())}
+
+
+def test_grid_is_not_drawn_under_the_lanes(canvas):
+    # Only safe because a lane's fills hide everything under them, in every theme.
+    for theme in THEMES.values():
+        for name in ("lane_fill_a", "lane_fill_b", "lane_header_fill"):
+            assert theme.color(name).alpha() == 255, (theme.name, name)
+    background, grid = QColor(LIGHT.background).name(), QColor(LIGHT.grid).name()
+    lanes = canvas.scene.lane_item(canvas.controller.document.lanes[0].id).sceneBoundingRect()
+    inside = QRectF(lanes.left() + 200, lanes.top() + 20, 120, 60)
+    assert _background(canvas, inside) == {background}
+    # Where the repaint reaches past the lanes (here above the first) the grid is drawn.
+    across = inside.translated(0, -lanes.top() - 80)
+    assert _background(canvas, across) == {background, grid}
 
 
 def test_legend_toggle_changes_export_area(canvas):
