@@ -1,7 +1,8 @@
 """What keeps a large SOP fast, pinned as behaviour (the speed itself is measured by
 ``benchmarks/run.py``, never asserted here): the canvas index fits the document it shows, one
 edit refreshes the record panels once and recounts only the nodes it changed, a hidden review
-panel catches up when it is asked, and a drag routes each connector once per mouse move."""
+panel catches up when it is asked, a drag routes each connector once per mouse move, and Qt's
+GUI thread pool is off before Qt starts."""
 
 from __future__ import annotations
 
@@ -160,3 +161,19 @@ def test_a_drag_routes_each_connector_once_per_move_and_skips_unchanged_moves(qt
     drag.mouse_release(press + QPointF(43, 2))
     assert scene.document.node("risk").position.x == moved[0]
     assert scene.document.node("validate").position.x == moved[1]
+
+
+def test_the_user_interface_turns_off_qts_gui_thread_pool_before_qt_starts():
+    # The canvas repaints small areas, where handing a fill to Qt's thread pool and waiting
+    # for it costs more than the fill. Qt reads the variable once: it must be set by the
+    # import that every window, test and benchmark goes through, before a QApplication.
+    import subprocess
+    import sys
+
+    probe = (
+        "import os; os.environ.pop('QT_NO_GUI_THREADPOOL', None); import sopdesigner.ui; "
+        "from PySide6.QtCore import QCoreApplication; "
+        "print(QCoreApplication.instance() is None, os.environ.get('QT_NO_GUI_THREADPOOL'))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "1"]
