@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 import shutil
 import statistics
 import sys
@@ -27,91 +26,22 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
 from benchmarks import floors
 from benchmarks.perf.common import median_ms
+from benchmarks.perf.gestures import ROUNDS, drag, median_collected, nearest, pump, view_measures
 from sopdesigner.model.audit import make_event
 from sopdesigner.model.clock import utc_now
 from sopdesigner.model.document import Document, Node
 from sopdesigner.ui import release
 
 VIEW_W, VIEW_H = 1600, 1000
-ROUNDS = 9
 #: Scene rebuilds per T4 median, product and floor alike: with five, one slow or fast round on
 #: a shared machine moved the 1,000-node ratio by a third.
 REBUILDS = 9
-DRAG_STEPS = 40
-
-
-def _pump() -> None:
-    # The scene reports dirty regions on a queued call, the view then paints them
-    # (MinimalViewportUpdate): two passes so each step pays for its own paint.
-    QApplication.processEvents()
-    QApplication.processEvents()
-
-
-def _drag(view: QGraphicsView, start: QPoint) -> tuple[float, float]:
-    """(median, p95) ms per mouse move of a left-button drag starting at ``start``."""
-    vp = view.viewport()
-    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
-    _pump()
-    steps = []
-    for i in range(1, DRAG_STEPS + 1):
-        # One grid step (20 px at 100 %) per move, so every move lands on a new snapped position.
-        p = QPoint(start.x() + 20 * i, start.y() + (i % 7))
-        t0 = time.perf_counter()
-        QTest.mouseMove(vp, p)
-        _pump()
-        steps.append((time.perf_counter() - t0) * 1000)
-    QTest.mouseRelease(
-        vp,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-        QPoint(start.x() + 20 * DRAG_STEPS, start.y()),
-    )
-    _pump()
-    steps.sort()
-    return statistics.median(steps), steps[max(0, math.ceil(len(steps) * 0.95) - 1)]
-
-
-def _nearest(doc: Document, centre: Node, k: int) -> list[str]:
-    c = centre.position
-    ranked = sorted(doc.nodes, key=lambda n: (n.position.x - c.x) ** 2 + (n.position.y - c.y) ** 2)
-    return [n.id for n in ranked[:k]]
-
-
-def _view_measures(view: QGraphicsView, fit, hundred, centre: QPointF) -> dict[str, float]:
-    out: dict[str, float] = {}
-    fit()
-    QApplication.processEvents()
-    out["T6"] = median_ms(view.viewport().repaint, ROUNDS)
-
-    def zoom_step() -> None:  # a wheel step is a scale and a full repaint
-        view.scale(1.1, 1.1)
-        view.viewport().repaint()
-        view.scale(1 / 1.1, 1 / 1.1)
-
-    out["T7"] = median_ms(zoom_step, ROUNDS)
-    hundred()
-    view.centerOn(centre)
-    QApplication.processEvents()
-    out["T8 repaint"] = median_ms(view.viewport().repaint, ROUNDS)
-    bar = view.horizontalScrollBar()
-    direction = [1]
-
-    def pan() -> None:
-        direction[0] = -direction[0]
-        bar.setValue(bar.value() + 24 * direction[0])
-        QApplication.processEvents()
-
-    out["T8 pan"] = median_ms(pan, ROUNDS * 2)
-    view.centerOn(centre)
-    QApplication.processEvents()
-    return out
 
 
 def _settle(window: Any) -> None:
@@ -171,25 +101,25 @@ def _product_early(window: Any, path: Path) -> tuple[dict[str, float], dict[str,
     scene, view = window.scene, window.view
     node = doc.nodes[len(doc.nodes) // 2]
     centre = QPointF(node.position.x, node.position.y)
-    out.update(_view_measures(view, view.fit_to_window, view.reset_zoom, centre))
+    out.update(view_measures(view, view.fit_to_window, view.reset_zoom, centre))
 
     # T9: press on the node's title area (not a port), drag.
     item = scene.node_item(node.id)
     grab = view.mapFromScene(item.mapToScene(item.title_rect().center()))
     before = (node.position.x, node.position.y)
-    out["T9"], out["T9 p95"] = _drag(view, grab)
+    out["T9"], out["T9 p95"] = drag(view, grab)
     assert (doc.node(node.id).position.x, doc.node(node.id).position.y) != before, "T9 drag did not move"
 
     # T10: select the 100 nodes nearest to it, press on it, drag.
     node = doc.node(node.id)
-    ids = _nearest(doc, node, 100)
+    ids = nearest(doc, node, 100)
     scene.select_ids(ids)
     view.centerOn(QPointF(node.position.x, node.position.y))
     QApplication.processEvents()
     other = next(i for i in ids if i != node.id)
     before = doc.node(other).position.x
     grab = view.mapFromScene(item.mapToScene(item.title_rect().center()))
-    out["T10"], out["T10 p95"] = _drag(view, grab)
+    out["T10"], out["T10 p95"] = drag(view, grab)
     assert doc.node(other).position.x != before, "T10 drag did not move the selection"
     assert len(scene.selected_node_ids()) == 100
 
@@ -198,7 +128,7 @@ def _product_early(window: Any, path: Path) -> tuple[dict[str, float], dict[str,
 
     def edit() -> None:
         window.controller.execute(SetNodeFields(node.id, {"title": f"Edited title {next(counter)}"}))
-        _pump()
+        pump()
 
     out["T12"] = median_ms(edit, ROUNDS)
 
@@ -243,7 +173,7 @@ def _product_late(window: Any, path: Path) -> dict[str, float]:
         with DocumentFile.open(path, read_only=True) as f:
             f.load()
 
-    out["T15"] = _median_collected(load, ROUNDS)
+    out["T15"] = median_collected(load, ROUNDS)
 
     # T4: the window's scene rebuild as a document's install does it (the only time the app
     # rebuilds its scene): DiagramScene.set_controller with the GC paused, then frozen, from
@@ -285,7 +215,7 @@ def _product_late(window: Any, path: Path) -> dict[str, float]:
         gc.freeze()
         t0 = time.perf_counter()
         window.actions["close"].trigger()
-        _pump()
+        pump()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         gc.collect()
         closes.append((time.perf_counter() - t0) * 1000)
@@ -311,17 +241,17 @@ def _rebuilds(window: Any) -> float:
     node = doc.nodes[len(doc.nodes) // 2]
     view.reset_zoom()
     view.centerOn(QPointF(node.position.x, node.position.y))
-    _pump()
+    pump()
     rebuilds = []
     for _ in range(REBUILDS):
         scene.set_controller(window._placeholder)
-        _pump()
+        pump()
         _drain_release()  # the items just dropped: as gc.collect, earlier garbage goes first
         gc.collect()
         gc.disable()
         t0 = time.perf_counter()
         scene.set_controller(window.controller)
-        _pump()
+        pump()
         rebuilds.append((time.perf_counter() - t0) * 1000)
         gc.enable()
         gc.freeze()
@@ -346,35 +276,22 @@ def _product_drag_all(window: Any) -> float:
     its locals (the document, an item) are gone before T5 collects."""
     doc, scene, view = window.controller.document, window.scene, window.view
     window.actions["select_all"].trigger()
-    _pump()
+    pump()
     assert len(scene.selected_node_ids()) == len(doc.nodes)
     node = doc.nodes[len(doc.nodes) // 2]
     far = doc.nodes[0].id if doc.nodes[0].id != node.id else doc.nodes[-1].id
     before = doc.node(far).position.x
     view.centerOn(QPointF(node.position.x, node.position.y))
-    _pump()
+    pump()
     item = scene.node_item(node.id)
     grab = view.mapFromScene(item.mapToScene(item.title_rect().center()))
-    per_move = _drag(view, grab)[0]
+    per_move = drag(view, grab)[0]
     assert doc.node(far).position.x != before, "T11 drag did not move the whole selection"
     scene.select_ids([])
     _settle(window)
     assert window.files.save()
-    _pump()
+    pump()
     return per_move
-
-
-def _median_collected(fn: Any, rounds: int) -> float:
-    """Median ms of ``fn`` with an untimed full collection before each call (each load leaves
-    a whole document as garbage; the next round must not pay for collecting it)."""
-    fn()
-    times = []
-    for _ in range(rounds):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
@@ -396,7 +313,7 @@ def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
         floors.floor_read(path)
         gc.unfreeze()  # floor_read freezes what it loaded: thaw it so it can be collected
 
-    out["T15"] = _median_collected(read, ROUNDS)
+    out["T15"] = median_collected(read, ROUNDS)
     gc.collect()
     gc.freeze()
     scene, items = floors.floor_scene(doc)
@@ -418,15 +335,15 @@ def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
 
     node = doc.nodes[len(doc.nodes) // 2]
     centre = QPointF(node.position.x, node.position.y)
-    out.update(_view_measures(view, fit, hundred, centre))
+    out.update(view_measures(view, fit, hundred, centre))
     item = items[node.id]
-    out["T9"], out["T9 p95"] = _drag(view, view.mapFromScene(item.scenePos()))
-    ids = _nearest(doc, node, 100)
+    out["T9"], out["T9 p95"] = drag(view, view.mapFromScene(item.scenePos()))
+    ids = nearest(doc, node, 100)
     for i in ids:
         items[i].setSelected(True)
     view.centerOn(item)
     QApplication.processEvents()
-    out["T10"], out["T10 p95"] = _drag(view, view.mapFromScene(item.scenePos()))
+    out["T10"], out["T10 p95"] = drag(view, view.mapFromScene(item.scenePos()))
     assert len(scene.selectedItems()) == 100
 
     # T12: validate one changed node, repaint its item.
@@ -435,7 +352,7 @@ def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
     def edit() -> None:
         Node.model_validate(data)
         item.update()
-        _pump()
+        pump()
 
     out["T12"] = median_ms(edit, ROUNDS)
     out["T13"] = median_ms(lambda: floors.floor_validation(doc), ROUNDS)
@@ -469,12 +386,12 @@ def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
     rebuilds = []
     for _ in range(REBUILDS):
         scene.clear()
-        _pump()
+        pump()
         gc.collect()
         gc.disable()
         t0 = time.perf_counter()
         items = floors.floor_populate(scene, doc)
-        _pump()
+        pump()
         rebuilds.append((time.perf_counter() - t0) * 1000)
         gc.enable()
         gc.freeze()
@@ -485,8 +402,8 @@ def floor(doc: Document, path: Path, tmp: Path) -> dict[str, float]:
         it.setSelected(True)
     item = items[node.id]
     view.centerOn(item)
-    _pump()
-    out["T11"] = _drag(view, view.mapFromScene(item.scenePos()))[0]
+    pump()
+    out["T11"] = drag(view, view.mapFromScene(item.scenePos()))[0]
     assert len(scene.selectedItems()) == len(items)
     gc.unfreeze()
     view.close()
